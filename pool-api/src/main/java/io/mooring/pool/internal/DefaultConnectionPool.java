@@ -1,0 +1,368 @@
+package io.mooring.pool.internal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mooring.pool.CloseReason;
+import io.mooring.pool.ConnectionPool;
+import io.mooring.pool.Destination;
+import io.mooring.pool.Lease;
+import io.mooring.pool.PoolClosedException;
+import io.mooring.pool.PoolException;
+import io.mooring.pool.PoolSettings;
+import io.mooring.pool.PoolStats;
+import io.mooring.pool.Scheduler;
+import io.mooring.pool.Ticker;
+import io.mooring.pool.Transport;
+import io.mooring.pool.internal.DestinationMeters.Outcome;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The pool engine: a Caffeine cache of {@link Partition}s, one per destination, a total limit
+ * across them, and the housekeeper that drives every timer.
+ *
+ * <p>Housekeeping is {@link #maintain(long)}: given the time, it does what is due and returns the
+ * next deadline. The housekeeper task only calls it and reschedules itself, so tests drive time by
+ * hand.
+ */
+public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
+  private static final System.Logger LOG = System.getLogger(DefaultConnectionPool.class.getName());
+  private static final long MIN_HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long MAX_HOUSEKEEPING_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Transport<C> transport;
+  private final PoolSettings settings;
+  private final MeterRegistry registry;
+  private final Ticker ticker;
+  private final Scheduler scheduler;
+  private final Cache<Destination, Partition<C>> partitions;
+  private final AtomicInteger total = new AtomicInteger();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private volatile boolean closed;
+  private volatile long graceDeadline;
+
+  /** When the housekeeper runs next; guarded by {@code this} together with the task handle. */
+  private final AtomicLong housekeeperDue = new AtomicLong(Long.MAX_VALUE);
+
+  private Scheduler.Cancellable housekeeper;
+
+  /** Builds a pool; prefer {@link ConnectionPool#builder}. {@code registry} may be null. */
+  public DefaultConnectionPool(
+      Transport<C> transport,
+      PoolSettings settings,
+      MeterRegistry registry,
+      Ticker ticker,
+      Scheduler scheduler) {
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.registry = registry;
+    this.ticker = Objects.requireNonNull(ticker, "ticker");
+    this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.partitions =
+        Caffeine.newBuilder()
+            .maximumSize(settings.maxDestinations())
+            .executor(Runnable::run)
+            .<Destination, Partition<C>>removalListener(
+                (d, p, cause) -> {
+                  if (p != null) {
+                    onRemoved(p, cause);
+                  }
+                })
+            .build();
+    wakeHousekeeperBy(ticker.nanoTime() + MAX_HOUSEKEEPING_NANOS);
+  }
+
+  @Override
+  public CompletableFuture<Lease<C>> acquire(Destination destination) {
+    return acquire(destination, settings.acquireTimeout().toNanos());
+  }
+
+  private CompletableFuture<Lease<C>> acquire(Destination destination, long timeoutNanos) {
+    Objects.requireNonNull(destination, "destination");
+    for (; ; ) {
+      Partition<C> p = partition(destination);
+      long now = ticker.nanoTime();
+      if (p.pendingCount() == 0) {
+        DefaultLease<C> lease = p.pollIdle(now);
+        if (lease != null) {
+          DestinationMeters m = p.meters;
+          if (m.enabled()) {
+            m.acquired(Outcome.SUCCESS, ticker.nanoTime() - now);
+          }
+          return CompletableFuture.completedFuture(lease);
+        }
+      }
+      CompletableFuture<Lease<C>> f = p.acquireSlow(now, timeoutNanos);
+      if (f != null) {
+        return f;
+      }
+      // The partition was removed between the lookup and the acquire: look it up again.
+    }
+  }
+
+  @Override
+  public Lease<C> acquire(Destination destination, Duration timeout)
+      throws IOException, InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(
+          "acquire timeout is " + timeout + "; expected more than PT0S");
+    }
+    CompletableFuture<Lease<C>> f = acquire(destination, timeout.toNanos());
+    try {
+      // The pool's own timer fails the future; the extra second only guards a stalled scheduler.
+      return f.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      withdraw(f);
+      throw e;
+    } catch (TimeoutException e) {
+      withdraw(f);
+      throw new InterruptedIOException(
+          "acquire of " + destination + " timed out; the pool's scheduler is stalled");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new PoolException(
+          destination, "acquire of " + destination + " failed: " + cause, cause);
+    }
+  }
+
+  /** Cancels an acquire; if it completed meanwhile, gives the connection back. */
+  private static <C> void withdraw(CompletableFuture<Lease<C>> f) {
+    if (!f.cancel(false)) {
+      f.thenAccept(Lease::close);
+    }
+  }
+
+  private Partition<C> partition(Destination destination) {
+    Partition<C> p = partitions.getIfPresent(destination);
+    return p != null ? p : partitions.get(destination, this::newPartition);
+  }
+
+  private Partition<C> newPartition(Destination destination) {
+    Partition<C> p = new Partition<>(this, destination, ticker.nanoTime());
+    if (registry != null) {
+      p.meters = DestinationMeters.register(registry, settings.name(), destination.authority(), p);
+    }
+    return p;
+  }
+
+  private void onRemoved(Partition<C> p, RemovalCause cause) {
+    if (cause.wasEvicted()) {
+      p.remove(
+          CloseReason.EVICTED,
+          new PoolException(
+              p.destination,
+              "destination "
+                  + p.destination
+                  + " was evicted: the pool holds at most maxDestinations="
+                  + settings.maxDestinations(),
+              null));
+    }
+    p.meters.remove();
+  }
+
+  @Override
+  public PoolStats stats(Destination destination) {
+    Partition<C> p = partitions.getIfPresent(destination);
+    return p != null
+        ? p.stats()
+        : new PoolStats(destination, 0, 0, 0, 0, 0, settings.maxConnectionsPerDestination());
+  }
+
+  @Override
+  public PoolSettings settings() {
+    return settings;
+  }
+
+  // ---------------------------------------------------------------- total limit
+
+  /**
+   * Takes a slot under the total limit for {@code requester}, evicting an idle connection of
+   * another destination when the total is reached.
+   */
+  boolean reserveTotal(Partition<C> requester) {
+    int max = settings.maxConnectionsTotal();
+    for (int evictions = 0; ; ) {
+      int n = total.get();
+      if (n < max) {
+        if (total.compareAndSet(n, n + 1)) {
+          return true;
+        }
+        continue;
+      }
+      if (evictions++ >= 3 || !evictIdleElsewhere(requester)) {
+        return false;
+      }
+    }
+  }
+
+  private boolean evictIdleElsewhere(Partition<C> requester) {
+    for (Partition<C> p : partitions.asMap().values()) {
+      if (p != requester && p.evictOneIdle()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A slot was freed somewhere: waiters of other destinations may now connect. */
+  void releaseTotal() {
+    int left = total.decrementAndGet();
+    if (left + 1 >= settings.maxConnectionsTotal()) {
+      for (Partition<C> p : partitions.asMap().values()) {
+        if (p.pendingCount() > 0) {
+          p.drain();
+        }
+      }
+    }
+    if (closed && left == 0) {
+      terminated.complete(null);
+    }
+  }
+
+  /** Live connections across every destination. */
+  public int totalConnections() {
+    return total.get();
+  }
+
+  // ---------------------------------------------------------------- housekeeping
+
+  /**
+   * Does every piece of timed work due at {@code now} and returns when the next is due. Public for
+   * tests, which call it with a fake time instead of waiting for the housekeeper.
+   */
+  public long maintain(long now) {
+    long next = Long.MAX_VALUE;
+    long expiry = settings.destinationExpiry().toNanos();
+    for (Partition<C> p : partitions.asMap().values()) {
+      next = Math.min(next, p.maintain(now));
+      if (!closed && p.tryExpire(now, expiry)) {
+        partitions.asMap().remove(p.destination, p);
+      }
+    }
+    partitions.cleanUp();
+    if (closed && total.get() == 0) {
+      terminated.complete(null);
+    }
+    return next;
+  }
+
+  private void housekeep() {
+    synchronized (housekeeperDue) {
+      housekeeperDue.set(Long.MAX_VALUE);
+      housekeeper = null;
+    }
+    long now = ticker.nanoTime();
+    long next;
+    try {
+      next = maintain(now);
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.ERROR, "housekeeping of pool '" + settings.name() + "' failed", e);
+      next = now + MAX_HOUSEKEEPING_NANOS;
+    }
+    if (!terminated.isDone()) {
+      wakeHousekeeperBy(next);
+    }
+  }
+
+  /** Makes sure the housekeeper runs by {@code deadline} (clamped to its resolution). */
+  void wakeHousekeeperBy(long deadline) {
+    long now = ticker.nanoTime();
+    long delay = Math.max(MIN_HOUSEKEEPING_NANOS, Math.min(MAX_HOUSEKEEPING_NANOS, deadline - now));
+    long due = now + delay;
+    synchronized (housekeeperDue) {
+      if (housekeeper != null && housekeeperDue.get() - due <= 0) {
+        return;
+      }
+      if (housekeeper != null) {
+        housekeeper.cancel();
+      }
+      housekeeperDue.set(due);
+      housekeeper = scheduler.schedule(this::housekeep, delay);
+    }
+  }
+
+  // ---------------------------------------------------------------- close
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  long graceDeadline() {
+    return graceDeadline;
+  }
+
+  @Override
+  public CompletableFuture<Void> closeAsync() {
+    if (!closed) {
+      graceDeadline = ticker.nanoTime() + settings.shutdownGracePeriod().toNanos();
+      closed = true;
+      for (Partition<C> p : partitions.asMap().values()) {
+        p.shutdown();
+      }
+      if (total.get() == 0) {
+        terminated.complete(null);
+      }
+      terminated.whenComplete((v, e) -> partitions.invalidateAll());
+      wakeHousekeeperBy(ticker.nanoTime());
+    }
+    return terminated;
+  }
+
+  @Override
+  public void close() {
+    CompletableFuture<Void> done = closeAsync();
+    Duration limit = settings.shutdownGracePeriod().plus(settings.retirementTimeout());
+    try {
+      done.get(limit.toNanos() + MAX_HOUSEKEEPING_NANOS * 2, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "pool '" + settings.name() + "' closed with " + total.get() + " connections still open");
+    }
+  }
+
+  Transport<C> transport() {
+    return transport;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  PoolClosedException closedException(Destination d) {
+    return new PoolClosedException(d, "pool '" + settings.name() + "' is closed");
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectionPool{"
+        + settings.name()
+        + ", connections="
+        + total.get()
+        + (closed ? ", closed}" : "}");
+  }
+}

@@ -1,0 +1,719 @@
+package io.mooring.pool.internal;
+
+import static io.mooring.pool.internal.PooledConnection.CLOSED;
+import static io.mooring.pool.internal.PooledConnection.CONNECTING;
+import static io.mooring.pool.internal.PooledConnection.IDLE;
+import static io.mooring.pool.internal.PooledConnection.LEASED;
+import static io.mooring.pool.internal.PooledConnection.RETIRING;
+
+import io.mooring.pool.AcquireTimeoutException;
+import io.mooring.pool.CloseMode;
+import io.mooring.pool.ClosePolicy;
+import io.mooring.pool.CloseReason;
+import io.mooring.pool.ClosedBy;
+import io.mooring.pool.ConnectFailedException;
+import io.mooring.pool.Destination;
+import io.mooring.pool.Lease;
+import io.mooring.pool.PendingAcquireLimitException;
+import io.mooring.pool.PoolClosedException;
+import io.mooring.pool.PoolException;
+import io.mooring.pool.PoolSettings;
+import io.mooring.pool.PoolStats;
+import io.mooring.pool.ReuseOrder;
+import io.mooring.pool.internal.DestinationMeters.Outcome;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The connections and waiters of one destination.
+ *
+ * <p>Lock-free. Leasing an idle connection is a deque poll and a state compare-and-set; giving it
+ * back is the reverse. Matching waiters with connections is serialized by a work-in-progress
+ * counter (only one thread drains at a time, the others leave their work to it), so waiters are
+ * served in arrival order without a lock. No method calls the transport or completes a future while
+ * it holds anything.
+ */
+final class Partition<C> {
+  private static final System.Logger LOG = System.getLogger(Partition.class.getName());
+
+  final Destination destination;
+  final KeepAliveEstimate keepAlive;
+  private final DefaultConnectionPool<C> pool;
+  private final PoolSettings settings;
+  private final boolean lifo;
+  private final long maxIdleNanos;
+  private final long leakNanos;
+
+  private final ConcurrentLinkedDeque<PooledConnection<C>> idle = new ConcurrentLinkedDeque<>();
+  private final ConcurrentLinkedQueue<Waiter<C>> waiters = new ConcurrentLinkedQueue<>();
+  private final Set<PooledConnection<C>> all = ConcurrentHashMap.newKeySet();
+
+  /** Waiters in {@link #waiters}; decremented by whoever removes one. */
+  private final AtomicInteger pending = new AtomicInteger();
+
+  /** Live connections, connecting and retiring included: what the limits count. */
+  private final AtomicInteger allocated = new AtomicInteger();
+
+  private final AtomicInteger drainWip = new AtomicInteger();
+  private volatile Throwable lastConnectFailure;
+  private volatile long emptySince;
+
+  /** Set while the housekeeper checks whether it may remove this partition. */
+  private volatile boolean expiring;
+
+  /** Set for good once the partition is removed; acquirers then look it up again. */
+  private volatile boolean removed;
+
+  volatile DestinationMeters meters = DestinationMeters.NONE;
+
+  Partition(DefaultConnectionPool<C> pool, Destination destination, long now) {
+    this.pool = pool;
+    this.destination = destination;
+    this.settings = pool.settings();
+    this.lifo = settings.reuseOrder() == ReuseOrder.LIFO;
+    this.maxIdleNanos = settings.maxIdleTime().toNanos();
+    this.leakNanos = settings.leakDetectionThreshold().toNanos();
+    this.keepAlive =
+        new KeepAliveEstimate(
+            settings.serverIdleTimeout().toNanos(), settings.learnServerIdleTimeout());
+    this.emptySince = now;
+  }
+
+  int maxConnections() {
+    return settings.maxConnectionsPerDestination();
+  }
+
+  int pendingCount() {
+    return pending.get();
+  }
+
+  int allocatedCount() {
+    return allocated.get();
+  }
+
+  boolean isRemoved() {
+    return removed;
+  }
+
+  // ---------------------------------------------------------------- acquire
+
+  /**
+   * Leases an idle connection without waiting, or returns null. Used on the fast path and by the
+   * drain loop; the fast path skips it when waiters are queued so that they are served first.
+   */
+  DefaultLease<C> pollIdle(long now) {
+    PooledConnection<C> c;
+    while ((c = lifo ? idle.pollFirst() : idle.pollLast()) != null) {
+      if (!c.cas(IDLE, LEASED)) {
+        continue; // closed by the peer or claimed by the housekeeper: it removes itself
+      }
+      CloseReason expired = idleExpiry(c, now);
+      if (expired != null) {
+        retire(c, expired, false, now);
+        continue;
+      }
+      return lease(c, now);
+    }
+    return null;
+  }
+
+  /**
+   * Starts an acquire that could not be served from the idle deque. Returns null when this
+   * partition was removed meanwhile: the caller looks the destination up again.
+   */
+  CompletableFuture<Lease<C>> acquireSlow(long now, long timeoutNanos) {
+    if (pool.isClosed()) {
+      return CompletableFuture.failedFuture(closedException());
+    }
+    Waiter<C> waiter = new Waiter<>(this, now);
+    if (pending.get() == 0) {
+      int reserved = reserve();
+      if (reserved < 0) {
+        return null;
+      }
+      if (reserved > 0) {
+        startTimer(waiter, timeoutNanos);
+        connect(waiter, now);
+        return waiter;
+      }
+    }
+    if (pending.incrementAndGet() > settings.maxPendingAcquires()) {
+      pending.decrementAndGet();
+      meters.acquired(Outcome.REJECTED, 0);
+      return CompletableFuture.failedFuture(
+          new PendingAcquireLimitException(
+              destination,
+              "too many acquirers wait for "
+                  + destination
+                  + ": maxPendingAcquires is "
+                  + settings.maxPendingAcquires()
+                  + "; "
+                  + stats()));
+    }
+    if (removed || expiring) {
+      pending.decrementAndGet();
+      return null;
+    }
+    waiters.offer(waiter);
+    startTimer(waiter, timeoutNanos);
+    drain();
+    return waiter;
+  }
+
+  private void startTimer(Waiter<C> waiter, long timeoutNanos) {
+    waiter.timer = pool.scheduler().schedule(() -> timeout(waiter), timeoutNanos);
+    if (waiter.isDone()) { // completed before the timer was stored
+      waiter.timer.cancel();
+    }
+  }
+
+  private void timeout(Waiter<C> waiter) {
+    if (waiter.isDone()) {
+      return;
+    }
+    long waited = pool.ticker().nanoTime() - waiter.startedAt;
+    waiter.completeExceptionally(
+        new AcquireTimeoutException(
+            destination,
+            "no connection to "
+                + destination
+                + " within "
+                + java.time.Duration.ofNanos(waited)
+                + "; "
+                + stats()
+                + (lastConnectFailure != null
+                    ? "; last connect failure: " + lastConnectFailure
+                    : ""),
+            lastConnectFailure));
+  }
+
+  /** Called once per waiter when its future completes, however it completes. */
+  void onWaiterDone(Waiter<C> waiter, Throwable failure) {
+    if (waiters.remove(waiter)) {
+      pending.decrementAndGet();
+    }
+    var timer = waiter.timer;
+    if (timer != null) {
+      timer.cancel();
+    }
+    if (meters.enabled()) {
+      Outcome outcome =
+          waiter.isCancelled()
+              ? Outcome.CANCELLED
+              : failure == null
+                  ? Outcome.SUCCESS
+                  : failure instanceof AcquireTimeoutException ? Outcome.TIMEOUT : Outcome.FAILURE;
+      meters.acquired(outcome, pool.ticker().nanoTime() - waiter.startedAt);
+    }
+  }
+
+  /**
+   * Serves queued waiters in order: idle connections first, then new connections while the limits
+   * allow. Any thread may call it; one drains at a time and the others leave it their work.
+   */
+  void drain() {
+    if (drainWip.getAndIncrement() != 0) {
+      return;
+    }
+    int missed = 1;
+    do {
+      Waiter<C> w;
+      while ((w = waiters.peek()) != null) {
+        if (w.isDone()) {
+          if (waiters.remove(w)) {
+            pending.decrementAndGet();
+          }
+          continue;
+        }
+        DefaultLease<C> lease = pollIdle(pool.ticker().nanoTime());
+        if (lease != null) {
+          if (!waiters.remove(w)) {
+            unlease(lease);
+            continue;
+          }
+          pending.decrementAndGet();
+          if (!w.complete(lease)) {
+            unlease(lease);
+          }
+          continue;
+        }
+        int reserved = reserve();
+        if (reserved <= 0) {
+          break;
+        }
+        if (waiters.remove(w)) {
+          pending.decrementAndGet();
+          connect(w, pool.ticker().nanoTime());
+        } else {
+          unreserve();
+        }
+      }
+      missed = drainWip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  /**
+   * Takes a connection slot under both limits: 1 on success, 0 when full, -1 when this partition is
+   * being removed. May evict an idle connection of another destination to respect the total.
+   */
+  private int reserve() {
+    int max = settings.maxConnectionsPerDestination();
+    for (; ; ) {
+      int n = allocated.get();
+      if (n >= max) {
+        return 0;
+      }
+      if (allocated.compareAndSet(n, n + 1)) {
+        break;
+      }
+    }
+    if (removed || expiring) {
+      allocated.decrementAndGet();
+      return -1;
+    }
+    if (!pool.reserveTotal(this)) {
+      allocated.decrementAndGet();
+      return 0;
+    }
+    return 1;
+  }
+
+  private void unreserve() {
+    allocated.decrementAndGet();
+    pool.releaseTotal();
+  }
+
+  private void connect(Waiter<C> waiter, long now) {
+    PooledConnection<C> c = new PooledConnection<>(this, now, lifetimeDeadline(now));
+    all.add(c);
+    CompletableFuture<C> connecting;
+    try {
+      connecting = pool.transport().connect(destination, c);
+    } catch (RuntimeException e) {
+      connecting = CompletableFuture.failedFuture(e);
+    }
+    connecting.whenComplete((conn, error) -> connected(c, waiter, conn, error));
+  }
+
+  private long lifetimeDeadline(long now) {
+    long max = settings.maxLifetime().toNanos();
+    if (max == 0) {
+      return Long.MAX_VALUE;
+    }
+    long jitter =
+        (long) (max * settings.lifetimeJitter() * ThreadLocalRandom.current().nextDouble());
+    return now + max - jitter;
+  }
+
+  private void connected(PooledConnection<C> c, Waiter<C> waiter, C conn, Throwable error) {
+    long now = pool.ticker().nanoTime();
+    if (error != null) {
+      Throwable cause =
+          error instanceof CompletionException && error.getCause() != null
+              ? error.getCause()
+              : error;
+      connectFailed(c, waiter, new ConnectFailedException(destination, cause));
+      return;
+    }
+    c.connection = conn;
+    try {
+      c.localAddress = pool.transport().localAddress(conn);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "no local address for " + destination, e);
+    }
+    c.idleSince = now;
+    meters.opened();
+    if (!c.cas(CONNECTING, LEASED)) {
+      // The peer closed it before we could use it; onTransportClosed freed the slot.
+      waiter.completeExceptionally(
+          new ConnectFailedException(
+              destination, new IOException("connection closed by the peer right after connect")));
+      drain();
+      return;
+    }
+    if (pool.isClosed()) {
+      closeNow(c, LEASED, fallbackMode(), CloseReason.SHUTDOWN);
+      waiter.completeExceptionally(closedException());
+      return;
+    }
+    DefaultLease<C> lease = lease(c, now);
+    if (!waiter.complete(lease)) {
+      unlease(lease);
+    }
+  }
+
+  private void connectFailed(PooledConnection<C> c, Waiter<C> waiter, PoolException failure) {
+    lastConnectFailure = failure.getCause();
+    if (c.cas(CONNECTING, CLOSED)) {
+      freeSlot(c);
+    }
+    waiter.completeExceptionally(failure);
+    if (allocated.get() == 0) {
+      // Nothing live here could serve the queued waiters: they would only connect and fail too.
+      failWaiters(failure);
+    } else {
+      drain();
+    }
+  }
+
+  private DefaultLease<C> lease(PooledConnection<C> c, long now) {
+    int uses = ++c.uses;
+    CloseReason lastUse = null;
+    int maxRequests = settings.maxRequestsPerConnection();
+    if ((maxRequests > 0 && uses >= maxRequests) || uses >= c.maxUses) {
+      lastUse = CloseReason.MAX_REQUESTS;
+    } else if (now - c.lifetimeDeadline >= 0) {
+      lastUse = CloseReason.LIFETIME;
+    }
+    Throwable site =
+        leakNanos > 0 ? new Throwable("lease of " + destination + " acquired here") : null;
+    DefaultLease<C> lease = new DefaultLease<>(c, now, site, lastUse);
+    c.lease = lease;
+    return lease;
+  }
+
+  /** Puts back a lease that was never handed out. */
+  private void unlease(DefaultLease<C> lease) {
+    PooledConnection<C> c = lease.pooled;
+    c.uses--;
+    c.lease = null;
+    if (c.cas(LEASED, IDLE)) {
+      pushIdle(c);
+    }
+  }
+
+  /** Why an idle connection may not be leased now, or null if it may. */
+  private CloseReason idleExpiry(PooledConnection<C> c, long now) {
+    long idleFor = now - c.idleSince;
+    if (idleFor >= maxIdleNanos) {
+      return CloseReason.IDLE;
+    }
+    long server = keepAlive.timeoutNanos();
+    if (server > 0 && idleFor >= usableIdleNanos(server)) {
+      return CloseReason.IDLE;
+    }
+    return null;
+  }
+
+  /** How long a connection may idle before the server's close gets too near to lease it. */
+  private long usableIdleNanos(long serverTimeout) {
+    long usable = serverTimeout - settings.keepAliveSafetyMargin().toNanos();
+    return usable > 0 ? usable : serverTimeout / 2;
+  }
+
+  // ---------------------------------------------------------------- release
+
+  void release(DefaultLease<C> lease) {
+    PooledConnection<C> c = lease.pooled;
+    long now = pool.ticker().nanoTime();
+    c.lease = null;
+    c.idleSince = now; // the server's idle clock restarts at the end of the exchange
+    if (c.state() != LEASED) {
+      return; // the peer closed it while leased; already counted and freed
+    }
+    CloseReason reason = lease.retireReason();
+    if (reason == null && (pool.isClosed() || removed)) {
+      reason = pool.isClosed() ? CloseReason.SHUTDOWN : CloseReason.EVICTED;
+    }
+    if (reason != null) {
+      retire(c, reason, lease.peerAsked(), now);
+      return;
+    }
+    if (c.cas(LEASED, IDLE)) {
+      pushIdle(c);
+    }
+  }
+
+  private void pushIdle(PooledConnection<C> c) {
+    idle.offerFirst(c);
+    if (pending.get() > 0) {
+      drain();
+    }
+  }
+
+  void fail(DefaultLease<C> lease, Throwable cause) {
+    PooledConnection<C> c = lease.pooled;
+    c.lease = null;
+    LOG.log(System.Logger.Level.DEBUG, () -> "aborting " + c + " after a failed exchange", cause);
+    closeNow(c, LEASED, CloseMode.ABORT, CloseReason.ERROR);
+  }
+
+  // ---------------------------------------------------------------- retirement and close
+
+  /**
+   * Retires a connection the caller owns in state LEASED: closes it now under the ABORT or GRACEFUL
+   * policy, or, under PEER_FIRST, waits for the peer's FIN when the peer was asked to close or its
+   * idle timeout is near, and otherwise applies the fallback close at once.
+   */
+  void retire(PooledConnection<C> c, CloseReason reason, boolean peerAsked, long now) {
+    ClosePolicy policy = settings.closePolicy();
+    if (policy != ClosePolicy.PEER_FIRST) {
+      closeNow(
+          c, LEASED, policy == ClosePolicy.ABORT ? CloseMode.ABORT : CloseMode.GRACEFUL, reason);
+      return;
+    }
+    long wait = settings.retirementTimeout().toNanos();
+    boolean expectFin = peerAsked || requestPeerClose(c);
+    if (!expectFin) {
+      long server = keepAlive.timeoutNanos();
+      long serverClosesIn = server > 0 ? c.idleSince + server - now : Long.MAX_VALUE;
+      expectFin = serverClosesIn <= wait;
+    }
+    if (!expectFin) {
+      closeNow(c, LEASED, settings.fallbackClose(), reason);
+      return;
+    }
+    c.retireReason = reason;
+    c.retireDeadline = now + wait;
+    if (c.cas(LEASED, RETIRING)) {
+      pool.wakeHousekeeperBy(c.retireDeadline);
+    }
+  }
+
+  private boolean requestPeerClose(PooledConnection<C> c) {
+    try {
+      return pool.transport().requestPeerClose(c.connection);
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING, "transport failed to ask " + destination + " to close", e);
+      return false;
+    }
+  }
+
+  private CloseMode fallbackMode() {
+    return switch (settings.closePolicy()) {
+      case PEER_FIRST -> settings.fallbackClose();
+      case ABORT -> CloseMode.ABORT;
+      case GRACEFUL -> CloseMode.GRACEFUL;
+    };
+  }
+
+  /** Closes {@code c} if it is still in state {@code expected}; returns whether it did. */
+  boolean closeNow(PooledConnection<C> c, int expected, CloseMode mode, CloseReason reason) {
+    if (!c.cas(expected, CLOSED)) {
+      return false;
+    }
+    if (expected == IDLE) {
+      idle.remove(c);
+    }
+    try {
+      pool.transport().close(c.connection, mode);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "transport failed to close " + c, e);
+    }
+    meters.closed(mode == CloseMode.ABORT ? ClosedBy.ABORT : ClosedBy.LOCAL, reason);
+    freeSlot(c);
+    return true;
+  }
+
+  /** The transport reports that the connection ended by itself. */
+  void onTransportClosed(PooledConnection<C> c, ClosedBy by, Throwable cause) {
+    long now = pool.ticker().nanoTime();
+    for (; ; ) {
+      int s = c.state();
+      if (s == CLOSED) {
+        return;
+      }
+      if (!c.cas(s, CLOSED)) {
+        continue;
+      }
+      CloseReason reason = cause != null ? CloseReason.ERROR : CloseReason.PEER;
+      if (s == IDLE) {
+        idle.remove(c);
+        if (cause == null && by == ClosedBy.PEER) {
+          keepAlive.observePeerClose(now - c.idleSince);
+        }
+      } else if (s == RETIRING && cause == null) {
+        reason = c.retireReason;
+      }
+      if (s != CONNECTING) {
+        meters.closed(by, reason);
+      }
+      freeSlot(c);
+      return;
+    }
+  }
+
+  private void freeSlot(PooledConnection<C> c) {
+    all.remove(c);
+    if (allocated.decrementAndGet() == 0) {
+      emptySince = pool.ticker().nanoTime();
+    }
+    pool.releaseTotal();
+    if (pending.get() > 0) {
+      drain();
+    }
+  }
+
+  /**
+   * Closes one idle connection to make room for another destination, oldest first. Returns whether
+   * it freed a slot.
+   */
+  boolean evictOneIdle() {
+    PooledConnection<C> c = lifo ? idle.peekLast() : idle.peekFirst();
+    return c != null && closeNow(c, IDLE, fallbackMode(), CloseReason.EVICTED);
+  }
+
+  // ---------------------------------------------------------------- housekeeping
+
+  /**
+   * Retires expired idle connections, ends retirements past their deadline, reports leaks and, when
+   * the pool is closing, closes what it can. Returns the next time it has work, or {@link
+   * Long#MAX_VALUE}.
+   */
+  long maintain(long now) {
+    long next = Long.MAX_VALUE;
+    boolean closing = pool.isClosed();
+    for (PooledConnection<C> c : all) {
+      switch (c.state()) {
+        case IDLE -> next = Math.min(next, maintainIdle(c, now, closing));
+        case RETIRING -> {
+          if (now - c.retireDeadline >= 0) {
+            closeNow(c, RETIRING, settings.fallbackClose(), c.retireReason);
+          } else {
+            next = Math.min(next, c.retireDeadline);
+          }
+        }
+        case LEASED -> next = Math.min(next, maintainLeased(c, now, closing));
+        default -> {}
+      }
+    }
+    return next;
+  }
+
+  private long maintainIdle(PooledConnection<C> c, long now, boolean closing) {
+    CloseReason reason =
+        closing
+            ? CloseReason.SHUTDOWN
+            : now - c.lifetimeDeadline >= 0 ? CloseReason.LIFETIME : idleExpiry(c, now);
+    if (reason == null) {
+      long server = keepAlive.timeoutNanos();
+      long expiry = Math.min(maxIdleNanos, server > 0 ? usableIdleNanos(server) : Long.MAX_VALUE);
+      return Math.min(c.idleSince + expiry, c.lifetimeDeadline);
+    }
+    if (closing) {
+      closeNow(c, IDLE, fallbackMode(), reason);
+    } else if (c.cas(IDLE, LEASED)) {
+      idle.remove(c);
+      retire(c, reason, false, now);
+    }
+    return Long.MAX_VALUE;
+  }
+
+  private long maintainLeased(PooledConnection<C> c, long now, boolean closing) {
+    if (closing && now - pool.graceDeadline() >= 0) {
+      closeNow(c, LEASED, CloseMode.ABORT, CloseReason.SHUTDOWN);
+      return Long.MAX_VALUE;
+    }
+    long next = closing ? pool.graceDeadline() : Long.MAX_VALUE;
+    DefaultLease<C> lease = c.lease;
+    if (leakNanos > 0 && lease != null && !lease.leakReported) {
+      long due = lease.leasedAt + leakNanos;
+      if (now - due >= 0) {
+        lease.leakReported = true;
+        meters.leaked();
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "lease of "
+                + destination
+                + " (local "
+                + c.localAddress
+                + ") held for more than "
+                + settings.leakDetectionThreshold()
+                + "; possible leak, acquired at:",
+            lease.acquiredAt);
+      } else {
+        next = Math.min(next, due);
+      }
+    }
+    return next;
+  }
+
+  /**
+   * Removes this partition if it has been empty for {@code expiryNanos}: no connection, no waiter.
+   * Races with acquirers through the {@code expiring} flag: each side announces itself and then
+   * checks the other, so one of them always backs off.
+   */
+  boolean tryExpire(long now, long expiryNanos) {
+    if (allocated.get() != 0 || pending.get() != 0 || now - emptySince < expiryNanos) {
+      return false;
+    }
+    expiring = true;
+    if (allocated.get() != 0 || pending.get() != 0) {
+      expiring = false;
+      return false;
+    }
+    removed = true;
+    return true;
+  }
+
+  /**
+   * Takes this partition out of service for good (evicted or expired): waiters fail, idle
+   * connections close under the policy, leased ones retire when their lease ends.
+   */
+  void remove(CloseReason reason, PoolException waiterFailure) {
+    removed = true;
+    closeAll(reason, waiterFailure);
+  }
+
+  /** Fails every waiter because the pool closed, and closes every idle connection. */
+  void shutdown() {
+    closeAll(CloseReason.SHUTDOWN, closedException());
+  }
+
+  private void closeAll(CloseReason reason, PoolException waiterFailure) {
+    failWaiters(waiterFailure);
+    for (PooledConnection<C> c : all) {
+      if (c.state() == IDLE) {
+        closeNow(c, IDLE, fallbackMode(), reason);
+      }
+    }
+  }
+
+  private void failWaiters(PoolException failure) {
+    Waiter<C> w;
+    while ((w = waiters.peek()) != null) {
+      w.completeExceptionally(failure);
+      if (waiters.remove(w)) { // it was done already but not yet withdrawn
+        pending.decrementAndGet();
+      }
+    }
+  }
+
+  private PoolClosedException closedException() {
+    return new PoolClosedException(
+        destination,
+        "pool '" + settings.name() + "' is closed; cannot lease a connection to " + destination);
+  }
+
+  /** Counts connections by state; exact for each state, taken without stopping anyone. */
+  PoolStats stats() {
+    int connecting = 0;
+    int idleCount = 0;
+    int active = 0;
+    int retiring = 0;
+    for (PooledConnection<C> c : all) {
+      switch (c.state()) {
+        case CONNECTING -> connecting++;
+        case IDLE -> idleCount++;
+        case LEASED -> active++;
+        case RETIRING -> retiring++;
+        default -> {}
+      }
+    }
+    return new PoolStats(
+        destination, connecting, idleCount, active, retiring, pending.get(), maxConnections());
+  }
+
+  /** For tests: every live connection, whatever its state. */
+  Set<PooledConnection<C>> connections() {
+    return all;
+  }
+}

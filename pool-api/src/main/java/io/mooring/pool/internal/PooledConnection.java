@@ -1,0 +1,99 @@
+package io.mooring.pool.internal;
+
+import io.mooring.pool.CloseReason;
+import io.mooring.pool.ClosedBy;
+import io.mooring.pool.ConnectionListener;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+
+/**
+ * One connection the pool owns, with its lifecycle state. State changes are compare-and-set, and
+ * whoever wins a change owns the work it implies; every other field is written only by the owner of
+ * the current state and published by the next state change.
+ *
+ * <pre>
+ * CONNECTING -> LEASED <-> IDLE
+ *                  \        \
+ *                   -> RETIRING -> CLOSED   (and any state -> CLOSED)
+ * </pre>
+ */
+final class PooledConnection<C> implements ConnectionListener {
+  static final int CONNECTING = 0;
+  static final int IDLE = 1;
+  static final int LEASED = 2;
+  static final int RETIRING = 3;
+  static final int CLOSED = 4;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(PooledConnection.class, "state", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final Partition<C> partition;
+  final long createdAt;
+
+  /** When the connection must retire, jitter applied; {@link Long#MAX_VALUE} for never. */
+  final long lifetimeDeadline;
+
+  @SuppressWarnings("unused") // accessed through STATE
+  private volatile int state = CONNECTING;
+
+  volatile C connection;
+  volatile InetSocketAddress localAddress;
+
+  /** When it last became idle; read by housekeeping, so volatile. */
+  volatile long idleSince;
+
+  /** The current lease, for leak detection; null when not leased. */
+  volatile DefaultLease<C> lease;
+
+  /** Leases served, this one included; written only by the lease owner. */
+  int uses;
+
+  /**
+   * The server's remaining-requests limit as a total of uses; {@code Integer.MAX_VALUE} if none.
+   */
+  int maxUses = Integer.MAX_VALUE;
+
+  /** Why it is retiring and until when it waits for the peer; set before entering RETIRING. */
+  volatile CloseReason retireReason;
+
+  volatile long retireDeadline;
+
+  PooledConnection(Partition<C> partition, long createdAt, long lifetimeDeadline) {
+    this.partition = partition;
+    this.createdAt = createdAt;
+    this.lifetimeDeadline = lifetimeDeadline;
+  }
+
+  int state() {
+    return state;
+  }
+
+  boolean cas(int expect, int update) {
+    return STATE.compareAndSet(this, expect, update);
+  }
+
+  /** The transport saw the connection end by itself. */
+  @Override
+  public void closed(ClosedBy closedBy, Throwable cause) {
+    partition.onTransportClosed(this, closedBy, cause);
+  }
+
+  @Override
+  public String toString() {
+    return "PooledConnection{"
+        + partition.destination
+        + ", local="
+        + localAddress
+        + ", state="
+        + state
+        + '}';
+  }
+}
