@@ -225,14 +225,28 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
   void releaseTotal() {
     int left = total.decrementAndGet();
     if (left + 1 >= settings.maxConnectionsTotal()) {
-      for (Partition<C> p : partitions.asMap().values()) {
-        if (p.pendingCount() > 0) {
-          p.drain();
-        }
-      }
+      drainOthers(null);
     }
     if (closed && left == 0) {
       terminated.complete(null);
+    }
+  }
+
+  /**
+   * A connection of {@code p} went idle. When the total limit is reached, waiters of other
+   * destinations could only get a slot by evicting it, so let them try.
+   */
+  void onIdle(Partition<C> p) {
+    if (total.get() >= settings.maxConnectionsTotal()) {
+      drainOthers(p);
+    }
+  }
+
+  private void drainOthers(Partition<C> except) {
+    for (Partition<C> p : partitions.asMap().values()) {
+      if (p != except && p.pendingCount() > 0) {
+        p.drain();
+      }
     }
   }
 

@@ -178,6 +178,9 @@ final class Partition<C> {
     if (waiter.isDone()) {
       return;
     }
+    if (waiters.remove(waiter)) { // so that the counts below are of the others
+      pending.decrementAndGet();
+    }
     long waited = pool.ticker().nanoTime() - waiter.startedAt;
     waiter.completeExceptionally(
         new AcquireTimeoutException(
@@ -436,6 +439,7 @@ final class Partition<C> {
     if (pending.get() > 0) {
       drain();
     }
+    pool.onIdle(this);
   }
 
   void fail(DefaultLease<C> lease, Throwable cause) {

@@ -1,0 +1,99 @@
+package io.mooring.pool;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A transport without I/O: connections are objects, connects complete at once (or when the test
+ * says, or fail), and the test plays the peer by calling {@link FakeConnection#peerClose()}.
+ */
+public final class FakeTransport implements Transport<FakeTransport.FakeConnection> {
+  private final AtomicInteger ports = new AtomicInteger(40_000);
+  public final List<FakeConnection> opened = new CopyOnWriteArrayList<>();
+  public final Map<Destination, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
+  public volatile Throwable connectFailure;
+  public volatile boolean peerCloseSupported;
+  public final AtomicInteger peerCloseRequests = new AtomicInteger();
+
+  @Override
+  public CompletableFuture<FakeConnection> connect(Destination d, ConnectionListener listener) {
+    Throwable failure = connectFailure;
+    if (failure != null) {
+      return CompletableFuture.failedFuture(failure);
+    }
+    FakeConnection c = new FakeConnection(d, ports.incrementAndGet(), listener);
+    opened.add(c);
+    CompletableFuture<Void> gate = gates.get(d);
+    return gate == null ? CompletableFuture.completedFuture(c) : gate.thenApply(v -> c);
+  }
+
+  @Override
+  public InetSocketAddress localAddress(FakeConnection c) {
+    return new InetSocketAddress("127.0.0.1", c.port);
+  }
+
+  @Override
+  public void close(FakeConnection c, CloseMode mode) {
+    synchronized (c) {
+      if (c.closedBy == ClosedBy.PEER) {
+        return; // the peer's FIN crossed our close, as on a real socket
+      }
+      if (c.closedBy != null) {
+        throw new AssertionError("the pool closed " + c + " twice");
+      }
+      c.closedBy = mode == CloseMode.ABORT ? ClosedBy.ABORT : ClosedBy.LOCAL;
+    }
+  }
+
+  @Override
+  public boolean requestPeerClose(FakeConnection c) {
+    peerCloseRequests.incrementAndGet();
+    return peerCloseSupported;
+  }
+
+  public long open() {
+    return opened.stream().filter(c -> c.closedBy == null).count();
+  }
+
+  public long closedBy(ClosedBy by) {
+    return opened.stream().filter(c -> c.closedBy == by).count();
+  }
+
+  /** One fake connection. */
+  public static final class FakeConnection {
+    public final Destination destination;
+    public final int port;
+    private final ConnectionListener listener;
+    public volatile ClosedBy closedBy;
+
+    /** Set by tests that lease it, to catch double leasing. */
+    public final AtomicInteger holders = new AtomicInteger();
+
+    FakeConnection(Destination destination, int port, ConnectionListener listener) {
+      this.destination = destination;
+      this.port = port;
+      this.listener = listener;
+    }
+
+    /** The peer sends FIN. */
+    public void peerClose() {
+      synchronized (this) {
+        if (closedBy != null) {
+          return;
+        }
+        closedBy = ClosedBy.PEER;
+      }
+      listener.closed(ClosedBy.PEER, null);
+    }
+
+    @Override
+    public String toString() {
+      return "fake:" + port + (closedBy != null ? " closed by " + closedBy : "");
+    }
+  }
+}
