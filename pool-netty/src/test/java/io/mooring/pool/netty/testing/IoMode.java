@@ -1,0 +1,29 @@
+package io.mooring.pool.netty.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.mooring.pool.netty.NettySettings;
+import io.mooring.pool.netty.NettyTransport;
+import io.netty.channel.epoll.Epoll;
+
+/** The two I/O transports every socket test runs on. */
+public enum IoMode {
+  NIO,
+  EPOLL;
+
+  /** A transport builder for this mode; skips (with the reason) where epoll is unavailable. */
+  public NettyTransport.Builder builder(NettySettings.Builder settings) {
+    if (this == EPOLL) {
+      assumeTrue(
+          Epoll.isAvailable(), () -> "native epoll unavailable: " + Epoll.unavailabilityCause());
+    }
+    return NettyTransport.builder().settings(settings.forceNio(this == NIO).ioThreads(2).build());
+  }
+
+  /** Skips, saying why, where the kernel socket table cannot be read. */
+  public static void assumeSocketTable() {
+    assumeTrue(
+        SocketTable.available(),
+        "needs Linux /proc/net/tcp to read TIME_WAIT and CLOSE_WAIT from the kernel");
+  }
+}
