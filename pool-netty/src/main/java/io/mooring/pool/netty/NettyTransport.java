@@ -234,10 +234,12 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
   }
 
   private static SSLHandshakeException handshakeFailure(Destination destination, Throwable cause) {
-    String detail = cause == null ? "unknown error" : cause.getMessage();
+    String detail = cause == null ? "unknown error" : String.valueOf(cause.getMessage());
+    if (detail.contains("No subject alternative") || detail.contains("No name matching")) {
+      detail += " (the server's certificate does not name host " + destination.host() + ")";
+    }
     SSLHandshakeException e =
-        new SSLHandshakeException(
-            "TLS handshake with " + destination + " failed: " + detail);
+        new SSLHandshakeException("TLS handshake with " + destination + " failed: " + detail);
     e.initCause(cause);
     return e;
   }
@@ -249,7 +251,8 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
     SSLEngine engine = handler.engine();
     SSLParameters params = engine.getSSLParameters();
     // The setting wins over whatever the SslContext says: verification is on unless turned off.
-    params.setEndpointIdentificationAlgorithm(settings.hostnameVerification() ? "HTTPS" : null);
+    // Off is "", not null: the JDK engine ignores a null algorithm and keeps the one it had.
+    params.setEndpointIdentificationAlgorithm(settings.hostnameVerification() ? "HTTPS" : "");
     if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
       // The JDK sends SNI only for names with a dot; send it for every host name (RFC 6066
       // forbids it for IP literals).

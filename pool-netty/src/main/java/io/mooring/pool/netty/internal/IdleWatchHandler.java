@@ -174,7 +174,12 @@ public final class IdleWatchHandler extends ChannelInboundHandlerAdapter {
       LOG.log(System.Logger.Level.DEBUG, () -> "error on closing channel " + ctx.channel(), error);
       return;
     }
-    if (state == LEASED || !armed) {
+    if (!armed) {
+      // Still connecting: the connect future reports the failure (TLS handshake errors land here).
+      LOG.log(System.Logger.Level.DEBUG, () -> "error while connecting " + ctx.channel(), error);
+      return;
+    }
+    if (state == LEASED) {
       // The protocol owns the exchange; it fails its lease, and channelInactive reports the end.
       ctx.fireExceptionCaught(error);
       return;
