@@ -428,7 +428,7 @@ class ConnectionPoolTest {
       h.advance(Duration.ofMinutes(2));
       long early = h.transport.closedBy(ClosedBy.ABORT);
       assertThat(early).isBetween(5L, 45L); // some, not all: jitter spreads them
-      h.advance(Duration.ofMinutes(3));
+      h.advance(Duration.ofMinutes(3).plusSeconds(1));
       assertThat(h.transport.closedBy(ClosedBy.ABORT)).isEqualTo(50);
       assertThat(h.counter("mooring.connections.closed", "reason", "lifetime")).isEqualTo(50);
     }

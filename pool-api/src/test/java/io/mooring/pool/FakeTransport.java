@@ -18,7 +18,18 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
   public final Map<Destination, CompletableFuture<Void>> gates = new ConcurrentHashMap<>();
   public volatile Throwable connectFailure;
   public volatile boolean peerCloseSupported;
+
+  /** When set, the peer honours close requests: it closes on this executor, like a remote host. */
+  public volatile java.util.concurrent.Executor honouringPeer;
+
   public final AtomicInteger peerCloseRequests = new AtomicInteger();
+
+  /** Live connections and the most ever seen at once, per destination and in total. */
+  public final Map<Destination, AtomicInteger> live = new ConcurrentHashMap<>();
+
+  public final Map<Destination, AtomicInteger> peak = new ConcurrentHashMap<>();
+  public final AtomicInteger liveTotal = new AtomicInteger();
+  public final AtomicInteger peakTotal = new AtomicInteger();
 
   @Override
   public CompletableFuture<FakeConnection> connect(Destination d, ConnectionListener listener) {
@@ -26,7 +37,10 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
     if (failure != null) {
       return CompletableFuture.failedFuture(failure);
     }
-    FakeConnection c = new FakeConnection(d, ports.incrementAndGet(), listener);
+    FakeConnection c = new FakeConnection(this, d, ports.incrementAndGet(), listener);
+    int n = live.computeIfAbsent(d, k -> new AtomicInteger()).incrementAndGet();
+    peak.computeIfAbsent(d, k -> new AtomicInteger()).accumulateAndGet(n, Math::max);
+    peakTotal.accumulateAndGet(liveTotal.incrementAndGet(), Math::max);
     opened.add(c);
     CompletableFuture<Void> gate = gates.get(d);
     return gate == null ? CompletableFuture.completedFuture(c) : gate.thenApply(v -> c);
@@ -48,11 +62,22 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
       }
       c.closedBy = mode == CloseMode.ABORT ? ClosedBy.ABORT : ClosedBy.LOCAL;
     }
+    gone(c);
+  }
+
+  private void gone(FakeConnection c) {
+    live.get(c.destination).decrementAndGet();
+    liveTotal.decrementAndGet();
   }
 
   @Override
   public boolean requestPeerClose(FakeConnection c) {
     peerCloseRequests.incrementAndGet();
+    java.util.concurrent.Executor peer = honouringPeer;
+    if (peer != null) {
+      peer.execute(c::peerClose);
+      return true;
+    }
     return peerCloseSupported;
   }
 
@@ -66,6 +91,7 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
 
   /** One fake connection. */
   public static final class FakeConnection {
+    private final FakeTransport transport;
     public final Destination destination;
     public final int port;
     private final ConnectionListener listener;
@@ -74,7 +100,9 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
     /** Set by tests that lease it, to catch double leasing. */
     public final AtomicInteger holders = new AtomicInteger();
 
-    FakeConnection(Destination destination, int port, ConnectionListener listener) {
+    FakeConnection(
+        FakeTransport transport, Destination destination, int port, ConnectionListener listener) {
+      this.transport = transport;
       this.destination = destination;
       this.port = port;
       this.listener = listener;
@@ -88,6 +116,7 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
         }
         closedBy = ClosedBy.PEER;
       }
+      transport.gone(this);
       listener.closed(ClosedBy.PEER, null);
     }
 

@@ -10,10 +10,23 @@ package io.mooring.pool.internal;
 final class KeepAliveEstimate {
   private static final int SAMPLES = 3;
 
+  /**
+   * Closes at shorter idle ages are not taken as a timeout: they come from restarts and resets, and
+   * learning them would retire every connection at once. Shorter timeouts must be declared.
+   */
+  static final long MIN_LEARNED_NANOS = 1_000_000_000L;
+
+  /**
+   * A learned value is forgotten this long after its last sample, because a pool that respects it
+   * never sees the server's real close again and could not otherwise unlearn a wrong value.
+   */
+  static final long LEARNED_TTL_NANOS = 600_000_000_000L;
+
   private final long declaredNanos;
   private final boolean learn;
   private volatile long announcedNanos;
   private volatile long learnedNanos;
+  private volatile long learnedAt;
   private final long[] samples = new long[SAMPLES];
   private int sampleCount;
 
@@ -34,11 +47,12 @@ final class KeepAliveEstimate {
    * three such ages becomes the learned timeout, so one unrelated close (a server restart) does not
    * teach a wrong value.
    */
-  void observePeerClose(long idleNanos) {
-    if (!learn || idleNanos <= 0) {
+  void observePeerClose(long idleNanos, long now) {
+    if (!learn || idleNanos < MIN_LEARNED_NANOS) {
       return;
     }
     synchronized (samples) {
+      learnedAt = now;
       samples[sampleCount++ % SAMPLES] = idleNanos;
       if (sampleCount >= SAMPLES) {
         long a = samples[0];
@@ -49,9 +63,10 @@ final class KeepAliveEstimate {
     }
   }
 
-  /** The expected server idle timeout in nanoseconds, or 0 when unknown. */
-  long timeoutNanos() {
-    return minPositive(declaredNanos, minPositive(announcedNanos, learnedNanos));
+  /** The expected server idle timeout in nanoseconds at {@code now}, or 0 when unknown. */
+  long timeoutNanos(long now) {
+    long learned = now - learnedAt < LEARNED_TTL_NANOS ? learnedNanos : 0;
+    return minPositive(declaredNanos, minPositive(announcedNanos, learned));
   }
 
   private static long minPositive(long a, long b) {

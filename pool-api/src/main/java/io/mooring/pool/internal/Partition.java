@@ -398,7 +398,7 @@ final class Partition<C> {
     if (idleFor >= maxIdleNanos) {
       return CloseReason.IDLE;
     }
-    long server = keepAlive.timeoutNanos();
+    long server = keepAlive.timeoutNanos(now);
     if (server > 0 && idleFor >= usableIdleNanos(server)) {
       return CloseReason.IDLE;
     }
@@ -466,7 +466,7 @@ final class Partition<C> {
     long wait = settings.retirementTimeout().toNanos();
     boolean expectFin = peerAsked || requestPeerClose(c);
     if (!expectFin) {
-      long server = keepAlive.timeoutNanos();
+      long server = keepAlive.timeoutNanos(now);
       long serverClosesIn = server > 0 ? c.idleSince + server - now : Long.MAX_VALUE;
       expectFin = serverClosesIn <= wait;
     }
@@ -532,7 +532,7 @@ final class Partition<C> {
       if (s == IDLE) {
         idle.remove(c);
         if (cause == null && by == ClosedBy.PEER) {
-          keepAlive.observePeerClose(now - c.idleSince);
+          keepAlive.observePeerClose(now - c.idleSince, now);
         }
       } else if (s == RETIRING && cause == null) {
         reason = c.retireReason;
@@ -561,8 +561,16 @@ final class Partition<C> {
    * it freed a slot.
    */
   boolean evictOneIdle() {
-    PooledConnection<C> c = lifo ? idle.peekLast() : idle.peekFirst();
-    return c != null && closeNow(c, IDLE, fallbackMode(), CloseReason.EVICTED);
+    var oldestFirst = lifo ? idle.descendingIterator() : idle.iterator();
+    while (oldestFirst.hasNext()) {
+      PooledConnection<C> c = oldestFirst.next();
+      if (c.state() == CLOSED) {
+        oldestFirst.remove(); // pushed back while the peer closed it
+      } else if (closeNow(c, IDLE, fallbackMode(), CloseReason.EVICTED)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------- housekeeping
@@ -598,7 +606,7 @@ final class Partition<C> {
             ? CloseReason.SHUTDOWN
             : now - c.lifetimeDeadline >= 0 ? CloseReason.LIFETIME : idleExpiry(c, now);
     if (reason == null) {
-      long server = keepAlive.timeoutNanos();
+      long server = keepAlive.timeoutNanos(now);
       long expiry = Math.min(maxIdleNanos, server > 0 ? usableIdleNanos(server) : Long.MAX_VALUE);
       return Math.min(c.idleSince + expiry, c.lifetimeDeadline);
     }
