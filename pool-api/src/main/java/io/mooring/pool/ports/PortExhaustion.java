@@ -110,10 +110,9 @@ public final class PortExhaustion {
     StringBuilder sb = new StringBuilder(600);
     sb.append("No free local port to connect to ")
         .append(destination)
-        .append(" (EADDRNOTAVAIL, 'Cannot assign requested address'): every port of the ephemeral")
-        .append(" range ")
+        .append(" (EADDRNOTAVAIL, 'Cannot assign requested address'): the ephemeral port range ")
         .append(range)
-        .append(" is taken toward it. ");
+        .append(" is used up toward it. ");
     if (known) {
       sb.append("Sockets toward ")
           .append(destination)
@@ -127,6 +126,10 @@ public final class PortExhaustion {
       }
       sb.append(" (").append(PortMonitor.percent(sockets / (double) range.size())).append(" of")
           .append(" the range). ");
+      if (sockets < range.size() * 0.9) {
+        sb.append("That is fewer than the range holds: ports may have been freed since, or the")
+            .append(" socket was bound to a local address this host does not have. ");
+      }
       if (timeWait > 0) {
         sb.append("TIME_WAIT sockets are connections this host closed first; each holds its port")
             .append(" for 60 s. ");
