@@ -92,15 +92,9 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     for (; ; ) {
       Partition<C> p = partition(destination);
       long now = ticker.nanoTime();
-      if (p.pendingCount() == 0) {
-        DefaultLease<C> lease = p.pollIdle(now);
-        if (lease != null) {
-          DestinationMeters m = p.meters;
-          if (m.enabled()) {
-            m.acquired(Outcome.SUCCESS, ticker.nanoTime() - now);
-          }
-          return CompletableFuture.completedFuture(lease);
-        }
+      DefaultLease<C> lease = leaseIdle(p, now);
+      if (lease != null) {
+        return CompletableFuture.completedFuture(lease);
       }
       CompletableFuture<Lease<C>> f = p.acquireSlow(now, timeoutNanos);
       if (f != null) {
@@ -110,6 +104,21 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     }
   }
 
+  /** The fast path: an idle connection, unless acquirers already wait for one. */
+  private DefaultLease<C> leaseIdle(Partition<C> p, long now) {
+    if (p.pendingCount() != 0) {
+      return null;
+    }
+    DefaultLease<C> lease = p.pollIdle(now);
+    if (lease != null) {
+      DestinationMeters m = p.meters;
+      if (m.enabled()) {
+        m.acquired(Outcome.SUCCESS, ticker.nanoTime() - now);
+      }
+    }
+    return lease;
+  }
+
   @Override
   public Lease<C> acquire(Destination destination, Duration timeout)
       throws IOException, InterruptedException {
@@ -117,6 +126,13 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(
           "acquire timeout is " + timeout + "; expected more than PT0S");
+    }
+    Objects.requireNonNull(destination, "destination");
+    if (!closed) {
+      DefaultLease<C> lease = leaseIdle(partition(destination), ticker.nanoTime());
+      if (lease != null) {
+        return lease; // no future needed
+      }
     }
     CompletableFuture<Lease<C>> f = acquire(destination, timeout.toNanos());
     try {
