@@ -40,6 +40,24 @@ public final class LeakDetectorExtension implements AfterAllCallback {
 
   @Override
   public void afterAll(ExtensionContext context) {
+    collect();
+    if (!LEAKS.isEmpty()) {
+      List<String> found = List.copyOf(LEAKS);
+      LEAKS.clear();
+      throw new AssertionError(
+          found.size() + " Netty resource leak(s) in " + context.getDisplayName() + ":\n" + found);
+    }
+  }
+
+  /** Collects garbage and returns (and forgets) the leaks reported so far; for the self-test. */
+  static List<String> collectAndDrain() {
+    collect();
+    List<String> found = List.copyOf(LEAKS);
+    LEAKS.clear();
+    return found;
+  }
+
+  private static void collect() {
     // Leaks are found when collected buffers are polled from the reference queue, which happens
     // on the next tracked allocation: collect, then allocate a few times.
     for (int i = 0; i < 3; i++) {
@@ -50,12 +68,6 @@ public final class LeakDetectorExtension implements AfterAllCallback {
         ByteBuf b = UnpooledByteBufAllocator.DEFAULT.buffer(16);
         b.release();
       }
-    }
-    if (!LEAKS.isEmpty()) {
-      List<String> found = List.copyOf(LEAKS);
-      LEAKS.clear();
-      throw new AssertionError(
-          found.size() + " Netty resource leak(s) in " + context.getDisplayName() + ":\n" + found);
     }
   }
 
