@@ -26,7 +26,11 @@ public record EphemeralPortRange(int low, int high) {
   public EphemeralPortRange {
     if (low < 1 || high > 65535 || low > high) {
       throw new IllegalArgumentException(
-          "ephemeral port range " + low + "-" + high + " is invalid: expected 1 <= low <= high <= 65535");
+          "ephemeral port range "
+              + low
+              + "-"
+              + high
+              + " is invalid: expected 1 <= low <= high <= 65535");
     }
   }
 

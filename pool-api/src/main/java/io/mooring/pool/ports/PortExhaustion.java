@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  *
  * <p>On a connect without an explicit local bind, EADDRNOTAVAIL means the kernel found no free
  * local port toward that remote (ip, port). The same errno on an explicit bind to an address the
- * machine does not have is a configuration error, not exhaustion; callers that bind should tell
- * the two apart themselves.
+ * machine does not have is a configuration error, not exhaustion; callers that bind should tell the
+ * two apart themselves.
  */
 public final class PortExhaustion {
   /** What to do about it; shared with the monitor's warnings. */
@@ -124,7 +124,9 @@ public final class PortExhaustion {
       if (u != null && u.closeWait() > 0) {
         sb.append(", ").append(u.closeWait()).append(" in CLOSE_WAIT (a leak: close them)");
       }
-      sb.append(" (").append(PortMonitor.percent(sockets / (double) range.size())).append(" of")
+      sb.append(" (")
+          .append(PortMonitor.percent(sockets / (double) range.size()))
+          .append(" of")
           .append(" the range). ");
       if (sockets < range.size() * 0.9) {
         sb.append("That is fewer than the range holds: ports may have been freed since, or the")

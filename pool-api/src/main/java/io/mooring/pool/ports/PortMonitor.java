@@ -648,9 +648,14 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
     Objects.requireNonNull(host, "host");
     if (host.isEmpty() || port < 1 || port > 65535) {
       throw new IllegalArgumentException(
-          "watched destination '" + host + "':" + port + " is invalid: expected a host and a port 1..65535");
+          "watched destination '"
+              + host
+              + "':"
+              + port
+              + " is invalid: expected a host and a port 1..65535");
     }
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     return InetSocketAddress.createUnresolved(h, port);
   }
 
@@ -752,8 +757,8 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
 
     /**
      * Runs scheduled scans on a pool's {@link Scheduler} (replacing any executor set). Scans do
-     * file I/O for up to tens of milliseconds on large tables; give a scheduler whose thread may
-     * do that.
+     * file I/O for up to tens of milliseconds on large tables; give a scheduler whose thread may do
+     * that.
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");

@@ -12,8 +12,8 @@ import java.util.Optional;
  * watched ones, and every endpoint at or above the lower of the warn threshold and the high-water
  * mark). Immutable and thread safe.
  *
- * <p>When the monitor is unavailable (no {@code /proc/net/tcp}, as off Linux), {@link
- * #available()} is false, every count is 0 and there are no destinations.
+ * <p>When the monitor is unavailable (no {@code /proc/net/tcp}, as off Linux), {@link #available()}
+ * is false, every count is 0 and there are no destinations.
  */
 public final class PortSnapshot {
   private final boolean available;

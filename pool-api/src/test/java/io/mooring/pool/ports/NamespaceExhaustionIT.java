@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real port exhaustion: a child JVM in a new network namespace ({@code unshare -Urn}, which needs no
- * root where unprivileged user namespaces are allowed) with a 10-port ephemeral range and
+ * Real port exhaustion: a child JVM in a new network namespace ({@code unshare -Urn}, which needs
+ * no root where unprivileged user namespaces are allowed) with a 10-port ephemeral range and
  * tcp_tw_reuse=0 connects to its own loopback server, closing first, until connect fails with
  * EADDRNOTAVAIL. Traffic never leaves the namespace's loopback. Skipped, saying why, where
  * namespaces cannot be made.
@@ -86,7 +86,8 @@ class NamespaceExhaustionIT {
             PortMonitor.class,
             MeterBinder.class,
             io.micrometer.common.KeyValue.class)) {
-      entries.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+      entries.add(
+          Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
     }
     return String.join(File.pathSeparator, entries);
   }

@@ -59,7 +59,8 @@ class PortExhaustionIT {
     }
     System.out.println("real EADDRNOTAVAIL (SocketChannel): " + e);
     assertThat(PortExhaustion.isAddressNotAvailable(e)).isTrue();
-    InetSocketAddress remote = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 9);
+    InetSocketAddress remote =
+        new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 9);
     PortExhaustedException ex = PortExhaustion.exception(remote, PortMonitor.create(), e);
     assertThat(ex).hasCause(e);
     assertThat(ex.getMessage()).contains("127.0.0.1:9").contains("ip_local_port_range");

@@ -18,25 +18,30 @@ class PortExhaustionTest {
   @Test
   void recognisesEaddrnotavailMessagesFromEveryTransport() {
     // JDK NIO and classic sockets on Linux
-    assertThat(PortExhaustion.isAddressNotAvailable(
-            new BindException("Cannot assign requested address")))
+    assertThat(
+            PortExhaustion.isAddressNotAvailable(
+                new BindException("Cannot assign requested address")))
         .isTrue();
     // Netty epoll's NativeIoException message, wrapped as a CompletableFuture does
-    assertThat(PortExhaustion.isAddressNotAvailable(
-            new CompletionException(
-                new IOException(
-                    "connect(..) failed: Cannot assign requested address",
-                    new SocketException("wrapped")))))
+    assertThat(
+            PortExhaustion.isAddressNotAvailable(
+                new CompletionException(
+                    new IOException(
+                        "connect(..) failed: Cannot assign requested address",
+                        new SocketException("wrapped")))))
         .isTrue();
-    assertThat(PortExhaustion.isAddressNotAvailable(
-            new ConnectException("Can't assign requested address"))) // macOS
+    assertThat(
+            PortExhaustion.isAddressNotAvailable(
+                new ConnectException("Can't assign requested address"))) // macOS
         .isTrue();
-    assertThat(PortExhaustion.isAddressNotAvailable(
-            new UncheckedIOException(new IOException("connect failed: errno 99"))))
+    assertThat(
+            PortExhaustion.isAddressNotAvailable(
+                new UncheckedIOException(new IOException("connect failed: errno 99"))))
         .isTrue();
     assertThat(PortExhaustion.isAddressNotAvailable(new IOException("EADDRNOTAVAIL"))).isTrue();
-    assertThat(PortExhaustion.isAddressNotAvailable(
-            new SocketException("connect(..) failed: error code: -99")))
+    assertThat(
+            PortExhaustion.isAddressNotAvailable(
+                new SocketException("connect(..) failed: error code: -99")))
         .isTrue();
   }
 

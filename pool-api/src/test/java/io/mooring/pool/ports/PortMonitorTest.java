@@ -156,8 +156,7 @@ class PortMonitorTest {
   }
 
   @Test
-  void gaugesFollowTheSnapshotAndDestinationMetersAreRemoved(@TempDir Path dir)
-      throws IOException {
+  void gaugesFollowTheSnapshotAndDestinationMetersAreRemoved(@TempDir Path dir) throws IOException {
     Path root = copy(Fixtures.root("basic"), dir);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     PortMonitor m = fixture(root).build();

@@ -62,7 +62,9 @@ class TcpTableParserTest {
     assertThat(EndpointTable.isIpv4(t.addressHigh(s), t.addressLow(s))).isTrue();
     assertThat(t.sockets(slot("10.0.0.2", 80))).isEqualTo(5);
     assertThat(t.sockets(slot("2001:db8::1", 443))).isEqualTo(3);
-    assertThat(slot("10.9.9.9", 40001)).as("inbound socket, local port outside range").isEqualTo(-1);
+    assertThat(slot("10.9.9.9", 40001))
+        .as("inbound socket, local port outside range")
+        .isEqualTo(-1);
   }
 
   @Test

@@ -41,6 +41,7 @@ public final class TcpTableParser {
 
   private static final int TIME_WAIT = PortState.TIME_WAIT.ordinal();
   private static final int CLOSE_WAIT = PortState.CLOSE_WAIT.ordinal();
+
   /** The highest kernel state number accepted: TCP_NEW_SYN_RECV (12). */
   private static final int MAX_STATE = 0x0C;
 
