@@ -78,8 +78,8 @@ public final class NettySettings {
   /**
    * The source IP connections bind to, if any. On epoll the bind uses {@code
    * IP_BIND_ADDRESS_NO_PORT}, so choosing a source IP does not reserve a local port before the
-   * connect picks one per 4-tuple; on NIO a bind to port 0 reserves a port, which shrinks the usable
-   * ephemeral range to one connection per port across all destinations.
+   * connect picks one per 4-tuple; on NIO a bind to port 0 reserves a port, which shrinks the
+   * usable ephemeral range to one connection per port across all destinations.
    */
   public Optional<InetAddress> localBindAddress() {
     return Optional.ofNullable(localBindAddress);

@@ -21,6 +21,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -57,9 +58,9 @@ import javax.net.ssl.TrustManagerFactory;
  * whatever the {@link Builder#channelInitializer} adds. The connect future completes once the
  * channel is connected and, for TLS, the handshake is done.
  *
- * <p><b>Event loops.</b> Native epoll when available and not {@link NettySettings#forceNio()},
- * else NIO. Either the transport creates its event loop group and owns it ({@link #close()} shuts
- * it down), or the user supplies one with {@link Builder#eventLoopGroup}, which the transport never
+ * <p><b>Event loops.</b> Native epoll when available and not {@link NettySettings#forceNio()}, else
+ * NIO. Either the transport creates its event loop group and owns it ({@link #close()} shuts it
+ * down), or the user supplies one with {@link Builder#eventLoopGroup}, which the transport never
  * shuts down and whose kind (epoll or NIO) decides the channel type.
  *
  * <p><b>Ownership.</b> The pool owns the channels: it closes them through {@link #close(Channel,
@@ -108,7 +109,8 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
         new Bootstrap()
             .group(group)
             .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, settings.tcpNoDelay())
             .option(ChannelOption.SO_KEEPALIVE, settings.soKeepAlive())
             // Read interest stays on for idle channels: the peer's FIN must be seen at once.
@@ -186,7 +188,8 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
                     }
                   }
                 });
-    SocketAddress remote = InetSocketAddress.createUnresolved(destination.host(), destination.port());
+    SocketAddress remote =
+        InetSocketAddress.createUnresolved(destination.host(), destination.port());
     ChannelFuture connecting =
         settings.localBindAddress().isPresent()
             ? b.connect(remote, new InetSocketAddress(settings.localBindAddress().get(), 0))
@@ -224,7 +227,7 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
       Destination destination) {
     if (!watch.arm(ch)) {
       result.completeExceptionally(
-          new java.io.IOException("connection to " + destination + " closed right after connect"));
+          new IOException("connection to " + destination + " closed right after connect"));
       return;
     }
     if (!result.complete(ch)) {
@@ -324,8 +327,9 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
 
   /**
    * Closes the transport: new connects fail, channels still open are aborted (RST, so that not even
-   * a forgotten channel leaves a TIME_WAIT) and awaited, and an owned event loop group is shut down,
-   * waiting up to 5 s for its threads. Blocks; do not call it on an event loop. A user-supplied group is left running. Idempotent.
+   * a forgotten channel leaves a TIME_WAIT) and awaited, and an owned event loop group is shut
+   * down, waiting up to 5 s for its threads. Blocks; do not call it on an event loop. A
+   * user-supplied group is left running. Idempotent.
    */
   @Override
   public void close() {
@@ -353,7 +357,9 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
       }
     }
     if (ownsGroup) {
-      if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+      if (!group
+          .shutdownGracefully(0, 2, TimeUnit.SECONDS)
+          .awaitUninterruptibly(5, TimeUnit.SECONDS)) {
         LOG.log(System.Logger.Level.WARNING, "event loop group did not stop within 5 s");
       }
     }
@@ -364,9 +370,7 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
     return "NettyTransport{" + (epoll ? "epoll" : "nio") + ", " + settings + '}';
   }
 
-  /**
-   * Configures and builds a {@link NettyTransport}. Not thread safe; every setting is optional.
-   */
+  /** Configures and builds a {@link NettyTransport}. Not thread safe; every setting is optional. */
   public static final class Builder {
     private NettySettings settings = NettySettings.defaults();
     private EventLoopGroup group;

@@ -3,8 +3,8 @@ package io.mooring.pool.netty;
 import io.netty.channel.Channel;
 
 /**
- * How a protocol asks the peer to close an idle pooled connection, so that the peer sends the
- * first FIN and the TIME_WAIT lands on the peer, not on this host. HTTP sends a request with {@code
+ * How a protocol asks the peer to close an idle pooled connection, so that the peer sends the first
+ * FIN and the TIME_WAIT lands on the peer, not on this host. HTTP sends a request with {@code
  * Connection: close}; a protocol with no such message registers nothing, and the pool then falls
  * back to its fallback close (by default an abort, which leaves no TIME_WAIT either).
  *
@@ -23,9 +23,9 @@ public interface PeerCloseRequester {
   /**
    * Asks the peer to close {@code channel}.
    *
-   * @return {@code true} if the request was sent and the peer is expected to close within the pool's
-   *     retirement timeout; {@code false} if it could not be sent, in which case the pool applies
-   *     its fallback close at once
+   * @return {@code true} if the request was sent and the peer is expected to close within the
+   *     pool's retirement timeout; {@code false} if it could not be sent, in which case the pool
+   *     applies its fallback close at once
    */
   boolean requestPeerClose(Channel channel);
 }

@@ -10,8 +10,8 @@ import io.netty.channel.Channel;
  * <p>The pool engine does not tell the transport when it leases a connection or takes it back, so
  * the protocol says so: {@link #markLeased} when it starts an exchange, {@link #markIdle} once the
  * exchange is completely done (response fully read, nothing unflushed) and just before it closes
- * the lease. A new channel starts out leased, because the engine always hands a new connection to
- * a lease first. While a channel is idle, any byte from the peer means the peer is broken (it must
+ * the lease. A new channel starts out leased, because the engine always hands a new connection to a
+ * lease first. While a channel is idle, any byte from the peer means the peer is broken (it must
  * not speak unasked): the channel is aborted and the pool is told. While leased, bytes pass down
  * the pipeline to the protocol. A channel never marked idle is treated as leased, so a protocol
  * that does not use these methods loses only the unexpected-bytes check; the peer's FIN is watched
@@ -40,6 +40,9 @@ public final class PooledChannels {
     IdleWatchHandler h = IdleWatchHandler.of(channel);
     if (h != null) {
       h.markIdle();
+      if (!channel.config().isAutoRead()) {
+        channel.config().setAutoRead(true);
+      }
     }
   }
 

@@ -3,10 +3,10 @@ package io.mooring.pool.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.pool.netty.testing.LeakDetectorExtension;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetAddress;
 import java.time.Duration;
-import io.mooring.pool.netty.testing.LeakDetectorExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,9 +33,11 @@ class NettySettingsTest {
     assertThatThrownBy(() -> NettySettings.builder().connectTimeout(Duration.ZERO).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("connectTimeout is PT0S; expected PT0.001S to PT10M");
-    assertThatThrownBy(() -> NettySettings.builder().connectTimeout(Duration.ofNanos(1_500_000)).build())
+    assertThatThrownBy(
+            () -> NettySettings.builder().connectTimeout(Duration.ofNanos(1_500_000)).build())
         .hasMessageContaining("connectTimeout is PT0.0015S; expected whole milliseconds");
-    assertThatThrownBy(() -> NettySettings.builder().tlsHandshakeTimeout(Duration.ofHours(1)).build())
+    assertThatThrownBy(
+            () -> NettySettings.builder().tlsHandshakeTimeout(Duration.ofHours(1)).build())
         .hasMessage("tlsHandshakeTimeout is PT1H; expected PT0.001S to PT10M");
     assertThatThrownBy(
             () -> NettySettings.builder().abortDrainTimeout(Duration.ofMillis(-1)).build())
@@ -44,16 +46,15 @@ class NettySettingsTest {
         .hasMessage("ioThreads is -1; expected 0..1024");
     assertThatThrownBy(
             () ->
-                NettySettings.builder()
-                    .localBindAddress(InetAddress.getByName("0.0.0.0"))
-                    .build())
+                NettySettings.builder().localBindAddress(InetAddress.getByName("0.0.0.0")).build())
         .hasMessageContaining("localBindAddress is 0.0.0.0");
   }
 
   @Test
   void aServerSslContextIsRejected() throws Exception {
-    var cert = io.mooring.pool.netty.testing.TestCertificates.generate(
-        java.nio.file.Files.createTempDirectory("mooring-cert"));
+    var cert =
+        io.mooring.pool.netty.testing.TestCertificates.generate(
+            java.nio.file.Files.createTempDirectory("mooring-cert"));
     assertThatThrownBy(() -> NettyTransport.builder().sslContext(cert.serverContext()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sslContext is a server context");

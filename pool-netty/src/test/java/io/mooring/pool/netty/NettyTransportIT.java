@@ -87,7 +87,8 @@ class NettyTransportIT {
       }
       assertThat(pool.stats(d).idle()).isEqualTo(1);
       Await.until("the idle channel to be aborted", WAIT, () -> !ch.isOpen());
-      Await.until("the pool to drop it", WAIT, () -> pool.stats(d).total() == 0, () -> pool.stats(d));
+      Await.until(
+          "the pool to drop it", WAIT, () -> pool.stats(d).total() == 0, () -> pool.stats(d));
       Await.until(
           "no client socket left",
           WAIT,
@@ -115,7 +116,8 @@ class NettyTransportIT {
         PooledChannels.markIdle(ch);
         TestProtocol.send(ch, 'R'); // the server resets the connection
       }
-      Await.until("the pool to drop it", WAIT, () -> pool.stats(d).total() == 0, () -> pool.stats(d));
+      Await.until(
+          "the pool to drop it", WAIT, () -> pool.stats(d).total() == 0, () -> pool.stats(d));
       assertThat(ch.isOpen()).isFalse();
       assertThat(SocketTable.clientSocketsAnyState(server.port())).isZero();
       try (Lease<Channel> lease = pool.acquire(d, WAIT)) {
@@ -145,7 +147,8 @@ class NettyTransportIT {
 
   @Test
   void aSuppliedEventLoopGroupIsNotShutDown() throws Exception {
-    MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    MultiThreadIoEventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try (TestServer server = TestServer.start()) {
       try (NettyTransport transport = NettyTransport.builder().eventLoopGroup(group).build();
           ConnectionPool<Channel> pool =

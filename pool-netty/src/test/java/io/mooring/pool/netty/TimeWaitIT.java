@@ -153,7 +153,10 @@ class TimeWaitIT {
         ConnectionPool<Channel> pool =
             ConnectionPool.builder(transport)
                 .settings(
-                    settings(n).maxRequestsPerConnection(1).closePolicy(ClosePolicy.GRACEFUL).build())
+                    settings(n)
+                        .maxRequestsPerConnection(1)
+                        .closePolicy(ClosePolicy.GRACEFUL)
+                        .build())
                 .build()) {
       Destination d = Destination.of("tcp", "127.0.0.1", server.port());
       idleAll(leaseAll(pool, d, n));
@@ -181,7 +184,9 @@ class TimeWaitIT {
     int n = 50;
     try (TestServer server = TestServer.start(true, Duration.ofMillis(300), null);
         NettyTransport transport =
-            mode.builder(NettySettings.builder()).channelInitializer(TestProtocol::install).build();
+            mode.builder(NettySettings.builder())
+                .channelInitializer(TestProtocol::install)
+                .build();
         ConnectionPool<Channel> pool =
             ConnectionPool.builder(transport).settings(settings(n).build()).build()) {
       Destination d = Destination.of("tcp", "127.0.0.1", server.port());
@@ -201,11 +206,9 @@ class TimeWaitIT {
               "no client CLOSE_WAIT and no idle connection",
               Duration.ofMillis(100),
               () -> SocketTable.clientCloseWait(server.port()) == 0 && pool.stats(d).idle() == 0,
-              () ->
-                  SocketTable.clientCloseWait(server.port())
-                      + " CLOSE_WAIT, "
-                      + pool.stats(d));
-      System.out.printf("[%s] CLOSE_WAIT and idle gauge cleared %s after the server's close%n", mode, cleared);
+              () -> SocketTable.clientCloseWait(server.port()) + " CLOSE_WAIT, " + pool.stats(d));
+      System.out.printf(
+          "[%s] CLOSE_WAIT and idle gauge cleared %s after the server's close%n", mode, cleared);
       assertThat(pool.stats(d).total()).isZero();
 
       try (Lease<Channel> lease = pool.acquire(d, WAIT)) {

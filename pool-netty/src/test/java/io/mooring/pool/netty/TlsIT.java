@@ -81,7 +81,8 @@ class TlsIT {
   @EnumSource(IoMode.class)
   void aHostnameMismatchIsRejectedNamingTheDestination(IoMode mode) throws Exception {
     try (TestServer server = TestServer.start(true, null, serverSsl);
-        NettyTransport transport = mode.builder(NettySettings.builder()).trustManager(certs.trust()).build();
+        NettyTransport transport =
+            mode.builder(NettySettings.builder()).trustManager(certs.trust()).build();
         ConnectionPool<Channel> pool = pool(transport)) {
       // The certificate names localhost only; 127.0.0.1 is the same server under another name.
       Destination d = Destination.of("tls", "127.0.0.1", server.port());
@@ -91,7 +92,8 @@ class TlsIT {
           .cause()
           .hasMessageContaining("TLS handshake with tls://127.0.0.1:" + server.port() + " failed")
           .hasMessageContaining("127.0.0.1")
-          .satisfies(e -> System.out.println("[" + mode + "] mismatch rejected: " + e.getMessage()));
+          .satisfies(
+              e -> System.out.println("[" + mode + "] mismatch rejected: " + e.getMessage()));
       assertThat(pool.stats(d).total()).isZero();
     }
   }
@@ -116,7 +118,8 @@ class TlsIT {
             new java.net.ServerSocket(0, 8, java.net.InetAddress.getByName("127.0.0.1"));
         NettyTransport transport =
             NettyTransport.builder()
-                .settings(NettySettings.builder().tlsHandshakeTimeout(Duration.ofMillis(200)).build())
+                .settings(
+                    NettySettings.builder().tlsHandshakeTimeout(Duration.ofMillis(200)).build())
                 .build();
         ConnectionPool<Channel> pool = pool(transport)) {
       // Accepted by the kernel's backlog, never answered: the ClientHello goes unanswered.

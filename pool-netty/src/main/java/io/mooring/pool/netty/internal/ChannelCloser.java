@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Applies a {@link CloseMode} to a channel. Thread safe; never blocks.
  *
- * <p>ABORT sets SO_LINGER=0 and closes, which makes the kernel send RST and drop the socket at once:
- * no TIME_WAIT on either side. The pool aborts only with nothing in flight, but on epoll we can
- * check what the kernel knows: when {@code tcp_info} still shows sent bytes the peer has not
+ * <p>ABORT sets SO_LINGER=0 and closes, which makes the kernel send RST and drop the socket at
+ * once: no TIME_WAIT on either side. The pool aborts only with nothing in flight, but on epoll we
+ * can check what the kernel knows: when {@code tcp_info} still shows sent bytes the peer has not
  * acknowledged (typically the close request we just wrote), the reset would discard them, so the
  * abort is retried every millisecond until they are acknowledged or the drain timeout passes, and
  * then happens anyway.

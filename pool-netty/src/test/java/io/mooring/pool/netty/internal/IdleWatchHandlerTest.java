@@ -74,6 +74,15 @@ class IdleWatchHandlerTest {
   }
 
   @Test
+  void markIdleTurnsAutoReadBackOnSoThePeersFinIsSeen() {
+    EmbeddedChannel ch = channel(null);
+    ch.config().setAutoRead(false); // a protocol doing flow control mid-exchange
+    PooledChannels.markIdle(ch);
+    assertThat(ch.config().isAutoRead()).isTrue();
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void markLeasedAgainLetsBytesThrough() {
     EmbeddedChannel ch = channel(null);
     PooledChannels.markIdle(ch);

@@ -44,7 +44,8 @@ import javax.net.ssl.SSLSession;
  * yet, so that the table can be filtered by that port.
  */
 public final class TestServer implements AutoCloseable {
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final Channel server;
   private final boolean honourClose;
   private final Set<Channel> children = ConcurrentHashMap.newKeySet();
