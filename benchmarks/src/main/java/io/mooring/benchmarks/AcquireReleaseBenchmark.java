@@ -33,6 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class AcquireReleaseBenchmark {
   private static final Destination DESTINATION = Destination.of("http", "localhost", 8080);
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** Connections in the pool; fewer than threads makes acquirers wait for each other. */
   @Param({"2", "8"})
@@ -67,7 +68,7 @@ public class AcquireReleaseBenchmark {
   /** Blocking acquire and release: no future is allocated when an idle connection is there. */
   @Benchmark
   public Object blocking() throws Exception {
-    Lease<Object> lease = pool.acquire(DESTINATION, Duration.ofSeconds(10));
+    Lease<Object> lease = pool.acquire(DESTINATION, TIMEOUT);
     Object c = lease.connection();
     lease.close();
     return c;

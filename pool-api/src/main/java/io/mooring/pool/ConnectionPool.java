@@ -2,6 +2,7 @@ package io.mooring.pool;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mooring.pool.internal.DefaultConnectionPool;
+import io.mooring.pool.ports.PortMonitor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -83,6 +84,7 @@ public interface ConnectionPool<C> extends AutoCloseable {
     private MeterRegistry meterRegistry;
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler;
+    private PortMonitor portMonitor;
 
     private Builder(Transport<C> transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -119,6 +121,18 @@ public interface ConnectionPool<C> extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The kernel's view of ephemeral ports, for back-pressure and clear errors: the pool watches
+     * each destination's remote address, stops opening new connections to a destination over the
+     * monitor's high-water mark while it has pooled ones to wait for, and turns EADDRNOTAVAIL into
+     * a {@link io.mooring.pool.ports.PortExhaustedException} that explains it. The pool neither
+     * starts nor closes the monitor.
+     */
+    public Builder<C> portMonitor(PortMonitor monitor) {
+      this.portMonitor = Objects.requireNonNull(monitor, "portMonitor");
+      return this;
+    }
+
     /** Builds the pool; it opens no connection until the first acquire. */
     public ConnectionPool<C> build() {
       return new DefaultConnectionPool<>(
@@ -126,7 +140,8 @@ public interface ConnectionPool<C> extends AutoCloseable {
           settings,
           meterRegistry,
           ticker,
-          scheduler != null ? scheduler : Scheduler.system());
+          scheduler != null ? scheduler : Scheduler.system(),
+          portMonitor);
     }
   }
 }

@@ -29,6 +29,14 @@ public interface Transport<C> {
   /** The local address of an open connection, for port accounting; {@code null} if unknown. */
   InetSocketAddress localAddress(C connection);
 
+  /**
+   * The resolved remote address of an open connection, which the port monitor counts sockets by;
+   * {@code null} (the default) if unknown, which turns off port back-pressure for its destination.
+   */
+  default InetSocketAddress remoteAddress(C connection) {
+    return null;
+  }
+
   /** Closes the connection the given way. Must not block. */
   void close(C connection, CloseMode mode);
 

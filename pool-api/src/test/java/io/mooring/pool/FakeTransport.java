@@ -51,6 +51,12 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
     return new InetSocketAddress("127.0.0.1", c.port);
   }
 
+  /** Every fake destination resolves to loopback, at the destination's port. */
+  @Override
+  public InetSocketAddress remoteAddress(FakeConnection c) {
+    return new InetSocketAddress("127.0.0.1", c.destination.port());
+  }
+
   @Override
   public void close(FakeConnection c, CloseMode mode) {
     synchronized (c) {

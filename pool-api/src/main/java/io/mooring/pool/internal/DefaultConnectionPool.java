@@ -16,6 +16,7 @@ import io.mooring.pool.Scheduler;
 import io.mooring.pool.Ticker;
 import io.mooring.pool.Transport;
 import io.mooring.pool.internal.DestinationMeters.Outcome;
+import io.mooring.pool.ports.PortMonitor;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -45,6 +46,7 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
   private final MeterRegistry registry;
   private final Ticker ticker;
   private final Scheduler scheduler;
+  private final PortMonitor portMonitor;
   private final Cache<Destination, Partition<C>> partitions;
   private final AtomicInteger total = new AtomicInteger();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
@@ -56,13 +58,18 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
 
   private Scheduler.Cancellable housekeeper;
 
-  /** Builds a pool; prefer {@link ConnectionPool#builder}. {@code registry} may be null. */
+  /**
+   * Builds a pool; prefer {@link ConnectionPool#builder}. {@code registry} and {@code portMonitor}
+   * may be null.
+   */
   public DefaultConnectionPool(
       Transport<C> transport,
       PoolSettings settings,
       MeterRegistry registry,
       Ticker ticker,
-      Scheduler scheduler) {
+      Scheduler scheduler,
+      PortMonitor portMonitor) {
+    this.portMonitor = portMonitor;
     this.transport = Objects.requireNonNull(transport, "transport");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.registry = registry;
@@ -381,6 +388,11 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
 
   Scheduler scheduler() {
     return scheduler;
+  }
+
+  /** The port monitor, or null. */
+  PortMonitor portMonitor() {
+    return portMonitor;
   }
 
   PoolClosedException closedException(Destination d) {

@@ -21,7 +21,10 @@ import io.mooring.pool.PoolSettings;
 import io.mooring.pool.PoolStats;
 import io.mooring.pool.ReuseOrder;
 import io.mooring.pool.internal.DestinationMeters.Outcome;
+import io.mooring.pool.ports.PortExhaustion;
+import io.mooring.pool.ports.PortMonitor;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -63,6 +66,13 @@ final class Partition<C> {
 
   private final AtomicInteger drainWip = new AtomicInteger();
   private volatile Throwable lastConnectFailure;
+
+  /** The resolved remote address, learned from the first connection; for port accounting. */
+  private volatile InetSocketAddress remote;
+
+  /** Whether the last connect was held back because the ports toward {@link #remote} ran low. */
+  private volatile boolean portPressure;
+
   private volatile long emptySince;
 
   /** Set while the housekeeper checks whether it may remove this partition. */
@@ -191,6 +201,11 @@ final class Partition<C> {
                 + java.time.Duration.ofNanos(waited)
                 + "; "
                 + stats()
+                + (portPressure
+                    ? "; not opening new connections: ephemeral ports toward "
+                        + remote
+                        + " are over the port monitor's high-water mark"
+                    : "")
                 + (lastConnectFailure != null
                     ? "; last connect failure: " + lastConnectFailure
                     : ""),
@@ -270,7 +285,7 @@ final class Partition<C> {
     int max = settings.maxConnectionsPerDestination();
     for (; ; ) {
       int n = allocated.get();
-      if (n >= max) {
+      if (n >= max || (n > 0 && portsLow())) {
         return 0;
       }
       if (allocated.compareAndSet(n, n + 1)) {
@@ -286,6 +301,19 @@ final class Partition<C> {
       return 0;
     }
     return 1;
+  }
+
+  /**
+   * Whether the kernel's ephemeral ports toward this destination are over the monitor's high-water
+   * mark; then the pool waits for its pooled connections rather than open new ones. Reads the
+   * monitor's last snapshot only: no I/O.
+   */
+  private boolean portsLow() {
+    PortMonitor monitor = pool.portMonitor();
+    InetSocketAddress r = remote;
+    boolean low = monitor != null && r != null && monitor.overHighWater(r);
+    portPressure = low;
+    return low;
   }
 
   private void unreserve() {
@@ -318,16 +346,15 @@ final class Partition<C> {
   private void connected(PooledConnection<C> c, Waiter<C> waiter, C conn, Throwable error) {
     long now = pool.ticker().nanoTime();
     if (error != null) {
-      Throwable cause =
-          error instanceof CompletionException && error.getCause() != null
-              ? error.getCause()
-              : error;
-      connectFailed(c, waiter, new ConnectFailedException(destination, cause));
+      connectFailed(c, waiter, new ConnectFailedException(destination, explain(error)));
       return;
     }
     c.connection = conn;
     try {
       c.localAddress = pool.transport().localAddress(conn);
+      if (remote == null) {
+        learnRemote(pool.transport().remoteAddress(conn));
+      }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "no local address for " + destination, e);
     }
@@ -350,6 +377,34 @@ final class Partition<C> {
     if (!waiter.complete(lease)) {
       unlease(lease);
     }
+  }
+
+  private void learnRemote(InetSocketAddress address) {
+    if (address != null && !address.isUnresolved()) {
+      remote = address;
+      PortMonitor monitor = pool.portMonitor();
+      if (monitor != null) {
+        monitor.watch(address);
+      }
+    }
+  }
+
+  /**
+   * The cause to report for a failed connect: EADDRNOTAVAIL becomes a {@link
+   * io.mooring.pool.ports.PortExhaustedException} that counts the ports toward this destination and
+   * says what to do.
+   */
+  private Throwable explain(Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (!PortExhaustion.isAddressNotAvailable(cause)) {
+      return cause;
+    }
+    InetSocketAddress r = remote;
+    if (r == null) {
+      r = InetSocketAddress.createUnresolved(destination.host(), destination.port());
+    }
+    return PortExhaustion.exception(r, pool.portMonitor(), cause);
   }
 
   private void connectFailed(PooledConnection<C> c, Waiter<C> waiter, PoolException failure) {
