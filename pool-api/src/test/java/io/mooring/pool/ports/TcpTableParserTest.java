@@ -76,12 +76,15 @@ class TcpTableParserTest {
   }
 
   @Test
-  void smallBufferGivesTheSameCounts() throws IOException {
-    read(Fixtures.root("basic"), 40000, 40099, 300);
-    assertThat(parser.sockets(PortState.ESTABLISHED)).isEqualTo(37);
-    assertThat(parser.sockets(PortState.TIME_WAIT)).isEqualTo(35);
-    assertThat(parser.malformed()).isEqualTo(7);
-    assertThat(parser.endpoints().sockets(slot("10.0.0.1", 443))).isEqualTo(70);
+  void anyBufferSizeGivesTheSameCounts() throws IOException {
+    for (int size : new int[] {256, 263, 300, 511, 1000, 4097}) {
+      read(Fixtures.root("basic"), 40000, 40099, size);
+      assertThat(parser.sockets(PortState.ESTABLISHED)).as("buffer %d", size).isEqualTo(37);
+      assertThat(parser.sockets(PortState.TIME_WAIT)).as("buffer %d", size).isEqualTo(35);
+      assertThat(parser.malformed()).as("buffer %d", size).isEqualTo(7);
+      assertThat(parser.lines()).as("buffer %d", size).isEqualTo(69 + 7 + 14);
+      assertThat(parser.endpoints().sockets(slot("10.0.0.1", 443))).isEqualTo(70);
+    }
   }
 
   @Test

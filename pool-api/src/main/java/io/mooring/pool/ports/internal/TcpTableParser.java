@@ -1,6 +1,8 @@
 package io.mooring.pool.ports.internal;
 
 import io.mooring.pool.ports.PortState;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
@@ -39,6 +41,8 @@ public final class TcpTableParser {
     }
   }
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int TIME_WAIT = PortState.TIME_WAIT.ordinal();
   private static final int CLOSE_WAIT = PortState.CLOSE_WAIT.ordinal();
 
@@ -110,21 +114,41 @@ public final class TcpTableParser {
   public void parse(byte[] buf, int off, int end) {
     int p = off;
     while (p < end) {
-      int eol = p;
-      while (eol < end && buf[eol] != '\n') {
-        eol++;
-      }
-      parseLine(buf, p, eol);
-      p = eol + 1;
+      // parseLine never reads past the line's '\n': every field byte must be hex, a digit, a
+      // space or a colon, so a line cut short fails at its '\n' and is counted malformed.
+      int stop = parseLine(buf, p, end);
+      p = indexOfNewline(buf, stop, end) + 1;
     }
   }
 
-  private void parseLine(byte[] b, int p, int end) {
+  /**
+   * The index of the first {@code '\n'} in {@code b[p, end)}, or {@code end}; eight bytes at a
+   * time.
+   */
+  static int indexOfNewline(byte[] b, int p, int end) {
+    for (; p + 8 <= end; p += 8) {
+      long x = (long) LONGS.get(b, p) ^ 0x0A0A_0A0A_0A0A_0A0AL;
+      long t = (x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L;
+      if (t != 0) {
+        return p + (Long.numberOfTrailingZeros(t) >>> 3);
+      }
+    }
+    for (; p < end; p++) {
+      if (b[p] == '\n') {
+        return p;
+      }
+    }
+    return end;
+  }
+
+  /** Parses the line at {@code p}; returns a position inside it from which to seek its end. */
+  private int parseLine(byte[] b, int p, int end) {
+    int start = p;
     while (p < end && b[p] == ' ') {
       p++;
     }
-    if (p == end || b[p] == 's' || b[p] == '\r') {
-      return; // blank, or the "sl local_address ..." header
+    if (p == end || b[p] == '\n' || b[p] == 's' || b[p] == '\r') {
+      return p; // blank, or the "sl local_address ..." header
     }
     lines++;
     int q = p;
@@ -133,39 +157,43 @@ public final class TcpTableParser {
     }
     if (p == q || p >= end || b[p] != ':') {
       malformed++;
-      return;
+      return start;
     }
     p = spaces(b, p + 1, end);
     if (p < 0 || (p = parseEndpoint(b, p, end)) < 0) {
       malformed++;
-      return;
+      return start;
     }
     int localPort = addrPort;
     p = spaces(b, p, end);
     if (p < 0 || (p = parseEndpoint(b, p, end)) < 0) {
       malformed++;
-      return;
+      return start;
     }
     p = spaces(b, p, end);
     if (p < 0 || p + 2 > end) {
       malformed++;
-      return;
+      return start;
     }
     int h1 = HEX[b[p] & 0xFF];
     int h2 = HEX[b[p + 1] & 0xFF];
     int st = (h1 << 4) | h2;
-    if (h1 < 0 || h2 < 0 || st < 1 || st > MAX_STATE || (p + 2 < end && b[p + 2] != ' ')) {
+    if (h1 < 0
+        || h2 < 0
+        || st < 1
+        || st > MAX_STATE
+        || (p + 2 < end && b[p + 2] != ' ' && b[p + 2] != '\n')) {
       malformed++;
-      return;
+      return start;
     }
-    if (localPort < low || localPort > high) {
-      return;
+    if (localPort >= low && localPort <= high) {
+      int index = STATE_INDEX[st];
+      states[index]++;
+      if (addrPort != 0) {
+        endpoints.add(addrHigh, addrLow, addrPort, index == TIME_WAIT, index == CLOSE_WAIT);
+      }
     }
-    int index = STATE_INDEX[st];
-    states[index]++;
-    if (addrPort != 0) {
-      endpoints.add(addrHigh, addrLow, addrPort, index == TIME_WAIT, index == CLOSE_WAIT);
-    }
+    return p + 2;
   }
 
   /** Skips at least one space; returns the next position or -1. */
@@ -185,7 +213,7 @@ public final class TcpTableParser {
    */
   private int parseEndpoint(byte[] b, int p, int end) {
     int colon = p;
-    while (colon < end && colon - p <= 32 && b[colon] != ':') {
+    while (colon < end && colon - p <= 32 && b[colon] != ':' && b[colon] != '\n') {
       colon++;
     }
     int digits = colon - p;
