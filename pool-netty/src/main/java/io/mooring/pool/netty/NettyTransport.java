@@ -300,6 +300,16 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
   }
 
   /**
+   * The channel's resolved remote address, by which the pool's port monitor counts the kernel's
+   * sockets for this destination (the 4-tuple limit applies per remote ip and port).
+   */
+  @Override
+  public InetSocketAddress remoteAddress(Channel connection) {
+    SocketAddress a = connection.remoteAddress();
+    return a instanceof InetSocketAddress i ? i : null;
+  }
+
+  /**
    * Closes the channel: {@link CloseMode#ABORT} sets SO_LINGER=0 and closes (RST, no TIME_WAIT; on
    * epoll first waiting up to {@link NettySettings#abortDrainTimeout()} for sent bytes to be
    * acknowledged), {@link CloseMode#GRACEFUL} closes normally (TLS close_notify, then FIN: one

@@ -53,6 +53,8 @@ class NettyTransportIT {
         first = lease.connection();
         assertThat(PooledChannels.isPooled(first)).isTrue();
         assertThat(transport.localAddress(first)).isEqualTo(first.localAddress());
+        assertThat(transport.remoteAddress(first))
+            .isEqualTo(new InetSocketAddress("127.0.0.1", server.port()));
         assertThat(TestProtocol.ping(first).get(5, TimeUnit.SECONDS)).isEqualTo((byte) 'p');
         PooledChannels.markIdle(first);
       }
