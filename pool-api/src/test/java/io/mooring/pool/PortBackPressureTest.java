@@ -108,6 +108,10 @@ class PortBackPressureTest {
       Lease<FakeConnection> second = s.pool.acquire(A).join();
       assertThat(second.connection()).isNotSameAs(first.connection());
       assertThat(s.transport.opened).hasSize(2);
+      first.close();
+      second.close();
+      s.pool.closeAsync().join();
+      assertThat(s.monitor.watched()).isEmpty(); // a removed destination is no longer watched
     }
   }
 

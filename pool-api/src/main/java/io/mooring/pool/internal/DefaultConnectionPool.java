@@ -198,6 +198,9 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
               null));
     }
     p.meters.remove();
+    if (portMonitor != null && p.remote() != null) {
+      portMonitor.unwatch(p.remote());
+    }
   }
 
   @Override

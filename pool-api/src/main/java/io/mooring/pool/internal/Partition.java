@@ -379,6 +379,11 @@ final class Partition<C> {
     }
   }
 
+  /** The resolved remote address of this destination's connections, or null if none yet. */
+  InetSocketAddress remote() {
+    return remote;
+  }
+
   private void learnRemote(InetSocketAddress address) {
     if (address != null && !address.isUnresolved()) {
       remote = address;
