@@ -37,6 +37,19 @@ public interface Transport<C> {
     return null;
   }
 
+  /**
+   * The engine leased the connection: bytes from the peer are expected now. Called before the lease
+   * is handed out; must be cheap and must not block. The default does nothing.
+   */
+  default void onLeased(C connection) {}
+
+  /**
+   * The engine took the connection back idle: the exchange is over, so a byte from the peer now
+   * means the peer is broken. Called before any other thread can lease it again; must be cheap and
+   * must not block. The default does nothing.
+   */
+  default void onIdle(C connection) {}
+
   /** Closes the connection the given way. Must not block. */
   void close(C connection, CloseMode mode);
 

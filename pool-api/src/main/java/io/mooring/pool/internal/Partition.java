@@ -439,6 +439,7 @@ final class Partition<C> {
         leakNanos > 0 ? new Throwable("lease of " + destination + " acquired here") : null;
     DefaultLease<C> lease = new DefaultLease<>(c, now, site, lastUse);
     c.lease = lease;
+    pool.transport().onLeased(c.connection);
     return lease;
   }
 
@@ -447,6 +448,7 @@ final class Partition<C> {
     PooledConnection<C> c = lease.pooled;
     c.uses--;
     c.lease = null;
+    pool.transport().onIdle(c.connection);
     if (c.cas(LEASED, IDLE)) {
       pushIdle(c);
     }
@@ -489,6 +491,7 @@ final class Partition<C> {
       retire(c, reason, lease.peerAsked(), now);
       return;
     }
+    pool.transport().onIdle(c.connection); // before anyone else can lease it
     if (c.cas(LEASED, IDLE)) {
       pushIdle(c);
     }

@@ -326,6 +326,20 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
   }
 
   /**
+   * Marks the channel leased: bytes from the peer go to the protocol (see {@link PooledChannels}).
+   */
+  @Override
+  public void onLeased(Channel connection) {
+    PooledChannels.markLeased(connection);
+  }
+
+  /** Marks the channel idle: a byte from the peer now aborts it (see {@link PooledChannels}). */
+  @Override
+  public void onIdle(Channel connection) {
+    PooledChannels.markIdle(connection);
+  }
+
+  /**
    * Asks the peer to close through the channel's {@link PeerCloseRequester} (its own, else the
    * transport-wide one); {@code false} when there is none or it could not send the request.
    */
