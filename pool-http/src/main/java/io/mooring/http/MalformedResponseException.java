@@ -1,0 +1,20 @@
+package io.mooring.http;
+
+import java.io.IOException;
+
+/**
+ * The server's response broke HTTP/1.1 (bad status line, bad chunk size, conflicting {@code
+ * Content-Length} and {@code Transfer-Encoding}) or a configured limit (headers or body too large).
+ * The message names the destination and what was wrong. The connection it arrived on was aborted,
+ * never returned to the pool.
+ *
+ * <p>Immutable once thrown.
+ */
+public class MalformedResponseException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /** A malformed response with {@code message} and an optional {@code cause}. */
+  public MalformedResponseException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,470 @@
+package io.mooring.http.internal;
+
+import io.mooring.http.MalformedResponseException;
+import io.mooring.pool.Destination;
+import io.mooring.pool.Lease;
+import io.mooring.pool.netty.PooledChannels;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request and its response on one leased channel: writes the request, decodes the response,
+ * feeds the body to a subscriber at the subscriber's pace, and ends the lease the only two ways
+ * allowed: {@link Lease#close()} once the response was read completely and the request fully
+ * written, else {@link Lease#fail(Throwable)} (the connection is aborted, never reused dirty).
+ *
+ * <p>Event-loop confined except where a method says "any thread" (those hop onto the loop). The
+ * exchange owns the lease from {@link #start()} until it ends it; nobody else touches it.
+ */
+final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner {
+  /** Unread response bytes a cancelled body may still drain to keep the connection. */
+  static final int DRAIN_LIMIT = 64 * 1024;
+
+  /** How long a cancelled body may take to drain. */
+  static final long DRAIN_TIMEOUT_MS = 2_000;
+
+  /** Requests sent on a channel so far: more than zero means the channel is reused. */
+  static final AttributeKey<Integer> USES = AttributeKey.valueOf("mooring.http.uses");
+
+  private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+  private static final String USER_AGENT = "Mooring-HttpClient";
+
+  private final Lease<Channel> lease;
+  private final Channel ch;
+  private final HttpRequest request;
+  private final Map<String, String> extraHeaders;
+  private final Executor executor;
+  private final long maxBodySize;
+  private final Destination destination;
+  private final CompletableFuture<ResponseHead> head = new CompletableFuture<>();
+  private final ResponseBodyPump pump;
+
+  /** Whether the channel served a request before this one; set at construction. */
+  final boolean reused;
+
+  private volatile boolean wroteAny;
+  private volatile boolean responseStarted;
+
+  private ExchangeHandler handler;
+  private RequestBodyWriter writer;
+  private boolean finished;
+  private boolean requestDone;
+  private boolean responseDone;
+  private boolean informational;
+  private boolean headSeen;
+  private boolean draining;
+  private long bodyBytes;
+  private long drained;
+  private ScheduledFuture<?> drainTimer;
+
+  Exchange(
+      Lease<Channel> lease,
+      HttpRequest request,
+      Map<String, String> extraHeaders,
+      Executor executor,
+      long maxBodySize) {
+    this.lease = lease;
+    this.ch = lease.connection();
+    this.request = request;
+    this.extraHeaders = extraHeaders;
+    this.executor = executor;
+    this.maxBodySize = maxBodySize;
+    this.destination = lease.destination();
+    Integer uses = ch.attr(USES).get();
+    this.reused = uses != null && uses > 0;
+    this.pump = new ResponseBodyPump(executor, this);
+  }
+
+  /** Completes with the final (non-1xx) response head, or fails. Completes on the event loop. */
+  CompletableFuture<ResponseHead> head() {
+    return head;
+  }
+
+  /** Whether any byte of the request was handed to the socket. */
+  boolean wroteAny() {
+    return wroteAny;
+  }
+
+  /** Whether any byte of a response arrived. */
+  boolean responseStarted() {
+    return responseStarted;
+  }
+
+  /** The lease's destination. */
+  Destination destination() {
+    return destination;
+  }
+
+  /** Starts feeding the body to {@code subscriber}; call once, after {@link #head()} completed. */
+  void deliverBody(BodySubscriber<?> subscriber) {
+    pump.start(subscriber);
+  }
+
+  /** Fails the exchange from any thread (timeouts, cancellation). */
+  void abort(Throwable cause) {
+    ch.eventLoop().execute(() -> fail(cause));
+  }
+
+  /** Writes the request. Event loop. */
+  void start() {
+    handler = ch.pipeline().get(ExchangeHandler.class);
+    ResponseDecoder decoder = ch.pipeline().get(ResponseDecoder.class);
+    if (!ch.isActive() || handler == null || decoder == null) {
+      fail(new PrematureCloseException("connection to " + destination + " closed before the request was sent"));
+      return;
+    }
+    handler.attach(this);
+    Integer uses = ch.attr(USES).get();
+    ch.attr(USES).set(uses == null ? 1 : uses + 1);
+    decoder.expectHeadResponse(request.method().equals("HEAD"));
+
+    DefaultHttpRequest head =
+        new DefaultHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()), target(request.uri()));
+    io.netty.handler.codec.http.HttpHeaders h = head.headers();
+    h.set(HttpHeaderNames.HOST, hostHeader(request.uri()));
+    for (Map.Entry<String, List<String>> e : request.headers().map().entrySet()) {
+      h.add(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
+      h.set(e.getKey(), e.getValue());
+    }
+    if (!h.contains(HttpHeaderNames.USER_AGENT)) {
+      h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+    }
+    if (lease.isLastUse()) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      lease.peerWillClose();
+    }
+    Optional<HttpRequest.BodyPublisher> publisher = request.bodyPublisher();
+    long length = publisher.map(HttpRequest.BodyPublisher::contentLength).orElse(0L);
+    if (publisher.isPresent() && length == 0 && !isBodilessMethod(request.method())) {
+      h.set(HttpHeaderNames.CONTENT_LENGTH, 0);
+    } else if (length > 0) {
+      h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+    } else if (length < 0) {
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+
+    if (length == 0) {
+      ch.write(head).addListener(this::headWritten);
+      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(
+              (ChannelFuture f) -> {
+                if (f.isSuccess()) {
+                  bodyWritten();
+                }
+              });
+    } else {
+      writer = new RequestBodyWriter(ch, executor, length, this);
+      RequestBodyWriter w = writer;
+      HttpRequest.BodyPublisher p = publisher.get();
+      ch.writeAndFlush(head)
+          .addListener(
+              (ChannelFuture f) -> {
+                headWritten(f);
+                // Subscribe only once the head is out: a request nothing of which was written has
+                // not touched its publisher, so it can be retried even with a one-shot body.
+                if (f.isSuccess() && !finished) {
+                  executor.execute(() -> p.subscribe(w));
+                }
+              });
+    }
+    ch.read();
+  }
+
+  private void headWritten(io.netty.util.concurrent.Future<? super Void> f) {
+    if (f.isSuccess()) {
+      wroteAny = true;
+    } else {
+      fail(f.cause());
+    }
+  }
+
+  // ------------------------------------------------------------ RequestBodyWriter.Owner
+
+  @Override
+  public void bodyWritten() {
+    if (!ch.eventLoop().inEventLoop()) {
+      ch.eventLoop().execute(this::bodyWritten);
+      return;
+    }
+    requestDone = true;
+    if (responseDone && !finished) {
+      release();
+    }
+  }
+
+  @Override
+  public void bodyFailed(Throwable cause) {
+    abort(cause);
+  }
+
+  // ------------------------------------------------------------ ResponseBodyPump.Owner
+
+  @Override
+  public void wantMore() {
+    ch.read();
+  }
+
+  @Override
+  public void cancelled() {
+    ch.eventLoop()
+        .execute(
+            () -> {
+              if (finished || draining) {
+                return;
+              }
+              draining = true;
+              drainTimer =
+                  ch.eventLoop()
+                      .schedule(
+                          () ->
+                              fail(
+                                  new IOException(
+                                      "response body from "
+                                          + destination
+                                          + " was not consumed and did not end within "
+                                          + DRAIN_TIMEOUT_MS
+                                          + " ms; connection aborted")),
+                          DRAIN_TIMEOUT_MS,
+                          TimeUnit.MILLISECONDS);
+              ch.read();
+            });
+  }
+
+  // ------------------------------------------------------------ from ExchangeHandler
+
+  void onMessage(Object msg) {
+    try {
+      if (finished) {
+        return;
+      }
+      if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+        responseStarted = true;
+        fail(malformed(o.decoderResult().cause()));
+        return;
+      }
+      if (msg instanceof HttpResponse r) {
+        onHead(r);
+      }
+      if (msg instanceof HttpContent c && !finished) {
+        onContent(c);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  void onReadComplete() {
+    if (finished) {
+      return;
+    }
+    if (!headSeen || informational || draining || pump.wantsMore()) {
+      ch.read();
+    }
+  }
+
+  void onInactive() {
+    if (finished) {
+      return;
+    }
+    if (responseStarted) {
+      fail(
+          new IOException(
+              "connection closed by " + destination + " before the response body ended"));
+    } else {
+      fail(
+          new PrematureCloseException(
+              "connection closed by " + destination + " before any response byte"));
+    }
+  }
+
+  /** Ends the exchange with {@code cause}: the connection is aborted. Event loop. */
+  void fail(Throwable cause) {
+    if (!ch.eventLoop().inEventLoop()) {
+      abort(cause);
+      return;
+    }
+    if (finished) {
+      return;
+    }
+    finished = true;
+    LOG.log(System.Logger.Level.DEBUG, () -> "exchange failed on " + ch, cause);
+    if (handler != null) {
+      handler.detach(this);
+    }
+    if (drainTimer != null) {
+      drainTimer.cancel(false);
+    }
+    if (writer != null) {
+      writer.stop();
+    }
+    lease.fail(cause);
+    if (!head.isDone()) {
+      head.completeExceptionally(cause);
+    } else {
+      pump.error(cause instanceof IOException ? cause : new IOException(cause.toString(), cause));
+    }
+  }
+
+  private void onHead(HttpResponse r) {
+    responseStarted = true;
+    int status = r.status().code();
+    if (status >= 100 && status < 200) {
+      if (status == 101) {
+        fail(malformed(new IllegalStateException("unexpected 101 Switching Protocols")));
+      } else {
+        informational = true;
+      }
+      return;
+    }
+    headSeen = true;
+    KeepAliveHints.apply(r, lease);
+    SslHandler tls = ch.pipeline().get(SslHandler.class);
+    head.complete(
+        new ResponseHead(
+            status,
+            r.status().reasonPhrase(),
+            toJdkHeaders(r.headers()),
+            tls == null ? null : tls.engine().getSession()));
+  }
+
+  private void onContent(HttpContent c) {
+    boolean last = c instanceof LastHttpContent;
+    if (informational) {
+      if (last) {
+        informational = false;
+      }
+      return;
+    }
+    int n = c.content().readableBytes();
+    bodyBytes += n;
+    if (bodyBytes > maxBodySize) {
+      fail(
+          new MalformedResponseException(
+              "response body from "
+                  + destination
+                  + " exceeds the limit of "
+                  + maxBodySize
+                  + " bytes (maxResponseBodySize)",
+              null));
+      return;
+    }
+    if (draining) {
+      drained += n;
+      if (drained > DRAIN_LIMIT) {
+        fail(
+            new IOException(
+                "response body from "
+                    + destination
+                    + " was not consumed and is over "
+                    + DRAIN_LIMIT
+                    + " bytes; connection aborted"));
+        return;
+      }
+    } else if (n > 0) {
+      ByteBuffer copy = ByteBuffer.allocate(n);
+      c.content().readBytes(copy);
+      copy.flip();
+      pump.offer(copy);
+    }
+    if (last) {
+      responseDone = true;
+      if (requestDone) {
+        release();
+      } else {
+        // The server answered before the request body was sent: the connection is not in a
+        // state to reuse, but the response itself is fine.
+        finished = true;
+        handler.detach(this);
+        if (writer != null) {
+          writer.stop();
+        }
+        lease.fail(
+            new IOException("response from " + destination + " ended before the request body"));
+      }
+      pump.complete();
+    }
+  }
+
+  private void release() {
+    finished = true;
+    handler.detach(this);
+    if (drainTimer != null) {
+      drainTimer.cancel(false);
+    }
+    PooledChannels.markIdle(ch);
+    ch.config().setAutoRead(true);
+    lease.close();
+  }
+
+  private MalformedResponseException malformed(Throwable cause) {
+    return new MalformedResponseException(
+        "malformed response from " + destination + " to " + request.method() + " " + request.uri()
+            + ": " + cause,
+        cause);
+  }
+
+  private static HttpHeaders toJdkHeaders(io.netty.handler.codec.http.HttpHeaders nh) {
+    Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (Map.Entry<String, String> e : nh) {
+      map.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(e.getValue());
+    }
+    return HttpHeaders.of(map, (a, b) -> true);
+  }
+
+  private static boolean isBodilessMethod(String method) {
+    return method.equals("GET") || method.equals("HEAD") || method.equals("DELETE")
+        || method.equals("OPTIONS") || method.equals("TRACE");
+  }
+
+  static String target(URI uri) {
+    String path = uri.getRawPath();
+    if (path == null || path.isEmpty()) {
+      path = "/";
+    }
+    String q = uri.getRawQuery();
+    return q == null ? path : path + "?" + q;
+  }
+
+  static String hostHeader(URI uri) {
+    String host = uri.getHost();
+    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    int port = uri.getPort();
+    boolean https = "https".equalsIgnoreCase(uri.getScheme());
+    if (port < 0 || (https && port == 443) || (!https && port == 80)) {
+      return host;
+    }
+    return host + ":" + port;
+  }
+}

@@ -1,0 +1,174 @@
+package io.mooring.http.internal;
+
+import io.mooring.pool.ConnectionPool;
+import io.mooring.pool.Destination;
+import io.mooring.pool.netty.NettyTransport;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+
+/**
+ * What a client runs on: its own {@link NettyTransport} (whose channels get the HTTP codec), its
+ * own {@link ConnectionPool}, the executor for user code, a timer for request timeouts, and the
+ * meters. Thread safe. {@link #close()} closes the pool, then the transport, then what the engine
+ * created itself (never a user's executor).
+ */
+public final class HttpEngine implements AutoCloseable {
+  private final ClientConfig config;
+  private final NettyTransport transport;
+  private final ConnectionPool<Channel> pool;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final ScheduledExecutorService timer;
+  private final HttpMetrics metrics;
+  private volatile boolean closed;
+
+  /** Builds the engine; {@code userExecutor} may be null (then a cached daemon pool is made). */
+  public HttpEngine(ClientConfig config, Executor userExecutor) {
+    this.config = config;
+    NettyTransport.Builder tb =
+        NettyTransport.builder()
+            .settings(config.nettySettings())
+            .channelInitializer(
+                ch ->
+                    ch.pipeline()
+                        .addLast("http-encoder", new HttpRequestEncoder())
+                        .addLast("http-decoder", new ResponseDecoder(config.maxResponseHeaderSize()))
+                        .addLast("http-exchange", new ExchangeHandler()));
+    if (config.sslContext() != null || config.sslParameters() != null) {
+      try {
+        javax.net.ssl.SSLContext ctx =
+            config.sslContext() != null
+                ? config.sslContext()
+                : javax.net.ssl.SSLContext.getDefault();
+        String[] suites = config.sslParameters() == null ? null : config.sslParameters().getCipherSuites();
+        String[] protocols =
+            config.sslParameters() == null ? null : config.sslParameters().getProtocols();
+        tb.sslContext(
+            new JdkSslContext(
+                ctx,
+                true,
+                suites == null ? null : Arrays.asList(suites),
+                IdentityCipherSuiteFilter.INSTANCE,
+                null,
+                ClientAuth.NONE,
+                protocols,
+                false));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException("no default SSLContext", e);
+      }
+    }
+    this.transport = tb.build();
+    ConnectionPool.Builder<Channel> pb =
+        ConnectionPool.builder(transport).settings(config.poolSettings());
+    if (config.meterRegistry() != null) {
+      pb.meterRegistry(config.meterRegistry());
+    }
+    this.pool = pb.build();
+    if (userExecutor == null) {
+      this.ownedExecutor = Executors.newCachedThreadPool(new DaemonThreadFactory("mooring-http"));
+      this.executor = ownedExecutor;
+    } else {
+      this.ownedExecutor = null;
+      this.executor = userExecutor;
+    }
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("mooring-http-timer"));
+    t.setRemoveOnCancelPolicy(true);
+    this.timer = t;
+    this.metrics =
+        new HttpMetrics(config.meterRegistry(), config.uriTag(), config.poolSettings().name());
+  }
+
+  /** The configuration. */
+  public ClientConfig config() {
+    return config;
+  }
+
+  /** The pool; owned by the engine. */
+  public ConnectionPool<Channel> pool() {
+    return pool;
+  }
+
+  /** The transport; owned by the engine. */
+  public NettyTransport transport() {
+    return transport;
+  }
+
+  /** Where user code runs: callbacks, body subscribers, body publishers. */
+  public Executor executor() {
+    return executor;
+  }
+
+  HttpMetrics metrics() {
+    return metrics;
+  }
+
+  ScheduledExecutorService timer() {
+    return timer;
+  }
+
+  /**
+   * Sends {@code request} after validating it (throws {@link IllegalArgumentException} at once on
+   * bad input), following redirects per {@code redirect}.
+   */
+  public <T> CompletableFuture<HttpResponse<T>> send(
+      HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpClient.Redirect redirect) {
+    RequestValidator.validate(request);
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new java.io.IOException("client is closed; cannot send " + request.uri()));
+    }
+    RequestFlow<T> flow = new RequestFlow<>(this, request, handler, redirect);
+    flow.start();
+    return flow.result();
+  }
+
+  /** The pool destination of {@code uri} (already validated). */
+  public static Destination destinationOf(URI uri) {
+    String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    int port = uri.getPort();
+    if (port < 0) {
+      port = scheme.equals("https") ? 443 : 80;
+    }
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return Destination.of(scheme, host, port);
+  }
+
+  /** Closes the pool, then the transport, then the owned executor and the timer. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      pool.close();
+    } finally {
+      try {
+        transport.close();
+      } finally {
+        timer.shutdownNow();
+        if (ownedExecutor != null) {
+          ownedExecutor.shutdown();
+        }
+      }
+    }
+  }
+}

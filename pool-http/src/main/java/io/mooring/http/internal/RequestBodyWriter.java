@@ -1,0 +1,152 @@
+package io.mooring.http.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+
+/**
+ * Subscribes to a request's body publisher and writes what it publishes to the channel, one buffer
+ * at a time: the next buffer is requested only once the previous one is flushed to the socket, so
+ * an upload of any size holds one buffer in memory. Requests to the publisher run on the executor,
+ * never on the event loop, because a publisher may block (an {@code InputStream}).
+ *
+ * <p>Thread safe: the publisher signals serially on any thread; write completions arrive on the
+ * event loop.
+ */
+final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
+
+  /** Callbacks into the exchange. */
+  interface Owner {
+    /** The whole body (and the terminating chunk, if chunked) was flushed. Any thread. */
+    void bodyWritten();
+
+    /** Writing the body failed. Any thread. */
+    void bodyFailed(Throwable cause);
+  }
+
+  private final Channel channel;
+  private final Executor executor;
+  private final long contentLength;
+  private final Owner owner;
+  private volatile Flow.Subscription subscription;
+  private volatile boolean stopped;
+  private long written;
+
+  RequestBodyWriter(Channel channel, Executor executor, long contentLength, Owner owner) {
+    this.channel = channel;
+    this.executor = executor;
+    this.contentLength = contentLength;
+    this.owner = owner;
+  }
+
+  /** Stops requesting from the publisher (the exchange ended). Any thread. */
+  void stop() {
+    stopped = true;
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      executor.execute(s::cancel);
+    }
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription s) {
+    if (subscription != null || stopped) {
+      s.cancel();
+      return;
+    }
+    subscription = s;
+    executor.execute(() -> s.request(1));
+  }
+
+  @Override
+  public void onNext(ByteBuffer item) {
+    if (stopped) {
+      return;
+    }
+    int n = item.remaining();
+    written += n;
+    if (contentLength >= 0 && written > contentLength) {
+      fail(
+          new RequestBodyException(
+              "request body publisher produced more than its contentLength() of "
+                  + contentLength
+                  + " bytes",
+              null));
+      return;
+    }
+    if (n == 0) {
+      executor.execute(() -> subscription.request(1));
+      return;
+    }
+    // A fixed-length body is complete on the wire with its last byte: the server may answer
+    // before the publisher even signals onComplete.
+    boolean allWritten = contentLength >= 0 && written == contentLength;
+    ByteBuf buf = channel.alloc().buffer(n);
+    buf.writeBytes(item);
+    channel
+        .writeAndFlush(allWritten ? new DefaultLastHttpContent(buf) : new DefaultHttpContent(buf))
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                fail(f.cause());
+              } else if (allWritten) {
+                owner.bodyWritten();
+                executor.execute(() -> subscription.request(1));
+              } else if (!stopped) {
+                executor.execute(() -> subscription.request(1));
+              }
+            });
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    if (!stopped) {
+      stopped = true;
+      owner.bodyFailed(new RequestBodyException("request body publisher failed: " + t, t));
+    }
+  }
+
+  @Override
+  public void onComplete() {
+    if (stopped) {
+      return;
+    }
+    if (contentLength >= 0 && written != contentLength) {
+      fail(
+          new RequestBodyException(
+              "request body publisher produced "
+                  + written
+                  + " bytes but its contentLength() is "
+                  + contentLength,
+              null));
+      return;
+    }
+    if (contentLength >= 0) {
+      return; // the last onNext wrote the last content and reported the body written
+
+    }
+    channel
+        .writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (f.isSuccess()) {
+                owner.bodyWritten();
+              } else {
+                fail(f.cause());
+              }
+            });
+  }
+
+  private void fail(Throwable t) {
+    if (!stopped) {
+      stop();
+      owner.bodyFailed(t);
+    }
+  }
+}

@@ -1,0 +1,408 @@
+package io.mooring.http.internal;
+
+import io.mooring.http.MalformedResponseException;
+import io.mooring.pool.ConnectFailedException;
+import io.mooring.pool.Destination;
+import io.mooring.pool.Lease;
+import io.mooring.pool.netty.PooledChannels;
+import io.netty.channel.Channel;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.MalformedURLException;
+import java.net.PasswordAuthentication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call of {@code send}/{@code sendAsync}: acquires connections, runs {@link Exchange}s, retries
+ * the keep-alive race under Go's rule, follows redirects, answers basic authentication, keeps
+ * cookies, enforces the request timeout and records the request timer. The result future is always
+ * completed on the executor, so no user code runs on an event loop.
+ *
+ * <p>Thread safe: its steps run one after another on whatever thread completed the previous one.
+ *
+ * @param <T> the body type
+ */
+final class RequestFlow<T> {
+  private static final System.Logger LOG = System.getLogger(RequestFlow.class.getName());
+  private static final int MAX_REDIRECTS = 5;
+
+  /**
+   * Retries allowed per request: each one needs the failed attempt to have been on a reused
+   * connection, so a fresh connection's failure is never retried.
+   */
+  private static final int MAX_RETRIES = 3;
+
+  private final HttpEngine engine;
+  private final HttpRequest original;
+  private final HttpResponse.BodyHandler<T> handler;
+  private final HttpClient.Redirect redirectPolicy;
+  private final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
+  private final long startNanos = System.nanoTime();
+  private volatile Exchange current;
+  private volatile Future<?> acquiring;
+  private volatile Future<?> timeout;
+  private HttpResponse<T> previous;
+  private int redirects;
+  private boolean authTried;
+  private String authorization;
+  private URI authorizedOrigin;
+
+  RequestFlow(
+      HttpEngine engine,
+      HttpRequest request,
+      HttpResponse.BodyHandler<T> handler,
+      HttpClient.Redirect redirectPolicy) {
+    this.engine = engine;
+    this.original = request;
+    this.handler = Objects.requireNonNull(handler, "responseBodyHandler");
+    this.redirectPolicy = redirectPolicy;
+  }
+
+  CompletableFuture<HttpResponse<T>> result() {
+    return result;
+  }
+
+  void start() {
+    Optional<Duration> t = original.timeout();
+    if (t.isPresent()) {
+      Duration d = t.get();
+      timeout =
+          engine
+              .timer()
+              .schedule(
+                  () ->
+                      timedOut(
+                          new HttpTimeoutException(
+                              "request timed out after "
+                                  + d.toMillis()
+                                  + " ms: "
+                                  + original.method()
+                                  + " "
+                                  + original.uri())),
+                  d.toNanos(),
+                  TimeUnit.NANOSECONDS);
+    }
+    attempt(original, 0);
+  }
+
+  private void attempt(HttpRequest req, int retries) {
+    if (result.isDone()) {
+      return;
+    }
+    Destination dest = HttpEngine.destinationOf(req.uri());
+    Map<String, String> extra;
+    try {
+      extra = extraHeaders(req);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      return;
+    }
+    CompletableFuture<Lease<Channel>> f = engine.pool().acquire(dest);
+    acquiring = f;
+    f.whenComplete(
+        (lease, err) -> {
+          if (err != null) {
+            fail(acquireFailure(unwrap(err), dest));
+            return;
+          }
+          if (result.isDone()) {
+            lease.close();
+            return;
+          }
+          Channel ch = lease.connection();
+          PooledChannels.markLeased(ch);
+          ch.config().setAutoRead(false);
+          Exchange ex =
+              new Exchange(
+                  lease, req, extra, engine.executor(), engine.config().maxResponseBodySize());
+          current = ex;
+          ch.eventLoop().execute(ex::start);
+          if (result.isDone()) {
+            ex.abort(new CancellationException("request ended while its exchange started"));
+          }
+          ex.head().whenCompleteAsync((h, e) -> onHead(req, retries, ex, h, e), engine.executor());
+        });
+  }
+
+  private void onHead(HttpRequest req, int retries, Exchange ex, ResponseHead head, Throwable e) {
+    if (e != null) {
+      Throwable cause = unwrap(e);
+      if (canRetry(req, ex, retries, cause)) {
+        engine.metrics().retried(ex.destination());
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            () -> "retrying " + req.method() + " " + req.uri() + " after " + cause);
+        attempt(req, retries + 1);
+      } else {
+        fail(cause);
+      }
+      return;
+    }
+    if (result.isDone()) {
+      ex.abort(new CancellationException("request already ended"));
+      return;
+    }
+    try {
+      storeCookies(req, head.headers());
+      HttpRequest next = redirectOf(req, head);
+      if (next == null) {
+        next = authenticationRetry(req, head);
+      }
+      if (next != null) {
+        ex.deliverBody(HttpResponse.BodySubscribers.discarding());
+        previous = new PooledResponse<>(req, head, null, previous);
+        attempt(next, 0);
+        return;
+      }
+    } catch (IOException | RuntimeException err) {
+      ex.abort(err);
+      fail(err);
+      return;
+    }
+    cancelTimeout();
+    HttpResponse.BodySubscriber<T> subscriber;
+    try {
+      subscriber = handler.apply(head);
+    } catch (RuntimeException err) {
+      ex.abort(err);
+      fail(err);
+      return;
+    }
+    ex.deliverBody(subscriber);
+    HttpResponse<T> prev = previous;
+    subscriber
+        .getBody()
+        .whenComplete(
+            (body, be) -> {
+              if (be != null) {
+                fail(unwrap(be));
+              } else {
+                succeed(new PooledResponse<>(req, head, body, prev));
+              }
+            });
+  }
+
+  private boolean canRetry(HttpRequest req, Exchange ex, int retries, Throwable cause) {
+    if (!ex.reused || ex.responseStarted() || retries >= MAX_RETRIES || result.isDone()) {
+      return false;
+    }
+    if (!(cause instanceof IOException)
+        || cause instanceof HttpTimeoutException
+        || cause instanceof MalformedResponseException
+        || cause instanceof RequestBodyException) {
+      return false;
+    }
+    return !ex.wroteAny() || BodyReplay.retryableAfterWrite(req);
+  }
+
+  private HttpRequest redirectOf(HttpRequest req, ResponseHead head) throws IOException {
+    int code = head.statusCode();
+    if (redirectPolicy == HttpClient.Redirect.NEVER
+        || !(code == 301 || code == 302 || code == 303 || code == 307 || code == 308)) {
+      return null;
+    }
+    Optional<String> location = head.headers().firstValue("location");
+    if (location.isEmpty()) {
+      return null;
+    }
+    if (++redirects > MAX_REDIRECTS) {
+      throw new IOException("too many redirects (" + MAX_REDIRECTS + ") starting at " + original.uri());
+    }
+    URI target;
+    try {
+      target = req.uri().resolve(location.get());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("bad redirect Location \"" + location.get() + "\" from " + req.uri(), e);
+    }
+    String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https"))) {
+      return null;
+    }
+    if (redirectPolicy == HttpClient.Redirect.NORMAL
+        && req.uri().getScheme().equalsIgnoreCase("https")
+        && scheme.equals("http")) {
+      return null;
+    }
+    boolean toGet =
+        code == 303 && !req.method().equals("HEAD")
+            || (code == 301 || code == 302) && req.method().equals("POST");
+    if (!toGet && !BodyReplay.replayable(req)) {
+      return null; // the body cannot be sent again: hand the redirect to the caller
+    }
+    boolean sameOrigin = sameOrigin(req.uri(), target);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                req, (n, v) -> sameOrigin || !n.equalsIgnoreCase("authorization"))
+            .uri(target);
+    if (toGet) {
+      b.GET();
+    }
+    return b.build();
+  }
+
+  private HttpRequest authenticationRetry(HttpRequest req, ResponseHead head) {
+    Authenticator auth = engine.config().authenticator();
+    if (head.statusCode() != 401 || auth == null || authTried) {
+      return null;
+    }
+    String challenge = head.headers().firstValue("www-authenticate").orElse("");
+    if (!challenge.regionMatches(true, 0, "Basic", 0, 5)) {
+      return null;
+    }
+    authTried = true;
+    String realm = "";
+    int r = challenge.toLowerCase(Locale.ROOT).indexOf("realm=");
+    if (r >= 0) {
+      realm = challenge.substring(r + 6).replace("\"", "").split(",")[0];
+    }
+    URI uri = req.uri();
+    PasswordAuthentication pa;
+    try {
+      pa =
+          auth.requestPasswordAuthenticationInstance(
+              uri.getHost(),
+              null,
+              HttpEngine.destinationOf(uri).port(),
+              uri.getScheme(),
+              realm,
+              "Basic",
+              uri.toURL(),
+              Authenticator.RequestorType.SERVER);
+    } catch (MalformedURLException e) {
+      return null;
+    }
+    if (pa == null) {
+      return null;
+    }
+    String token = pa.getUserName() + ":" + new String(pa.getPassword());
+    authorization =
+        "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8));
+    authorizedOrigin = uri;
+    return req;
+  }
+
+  private Map<String, String> extraHeaders(HttpRequest req) throws IOException {
+    Map<String, String> extra = new LinkedHashMap<>();
+    CookieHandler cookies = engine.config().cookieHandler();
+    if (cookies != null) {
+      Map<String, List<String>> got = cookies.get(req.uri(), req.headers().map());
+      for (Map.Entry<String, List<String>> e : got.entrySet()) {
+        if (e.getKey().equalsIgnoreCase("cookie") && !e.getValue().isEmpty()) {
+          String v = String.join("; ", e.getValue());
+          RequestValidator.validateHeaderValue("Cookie", v);
+          extra.put("Cookie", v);
+        }
+      }
+    }
+    if (authorization != null && sameOrigin(authorizedOrigin, req.uri())) {
+      extra.put("Authorization", authorization);
+    }
+    return extra;
+  }
+
+  private void storeCookies(HttpRequest req, HttpHeaders headers) throws IOException {
+    CookieHandler cookies = engine.config().cookieHandler();
+    if (cookies != null) {
+      cookies.put(req.uri(), headers.map());
+    }
+  }
+
+  private void timedOut(HttpTimeoutException e) {
+    if (!fail(e)) {
+      return;
+    }
+    Future<?> a = acquiring;
+    if (a != null) {
+      a.cancel(false);
+    }
+    Exchange ex = current;
+    if (ex != null) {
+      ex.abort(e);
+    }
+  }
+
+  private void succeed(HttpResponse<T> response) {
+    cancelTimeout();
+    engine
+        .metrics()
+        .record(original, response.statusCode(), null, System.nanoTime() - startNanos);
+    complete(() -> result.complete(response));
+  }
+
+  private boolean fail(Throwable t) {
+    if (result.isDone()) {
+      return false;
+    }
+    cancelTimeout();
+    engine.metrics().record(original, -1, t, System.nanoTime() - startNanos);
+    complete(() -> result.completeExceptionally(t));
+    return true;
+  }
+
+  private void complete(Runnable r) {
+    try {
+      engine.executor().execute(r);
+    } catch (RejectedExecutionException e) {
+      r.run();
+    }
+  }
+
+  private void cancelTimeout() {
+    Future<?> t = timeout;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  private static Throwable acquireFailure(Throwable err, Destination dest) {
+    for (Throwable c = err; c != null; c = c.getCause()) {
+      if (c instanceof io.netty.channel.ConnectTimeoutException) {
+        HttpConnectTimeoutException e =
+            new HttpConnectTimeoutException("connect to " + dest + " timed out: " + c.getMessage());
+        e.initCause(err);
+        return e;
+      }
+    }
+    if (err instanceof ConnectFailedException || err instanceof IOException) {
+      return err;
+    }
+    return new IOException("cannot get a connection to " + dest + ": " + err, err);
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return a != null
+        && b != null
+        && HttpEngine.destinationOf(a).equals(HttpEngine.destinationOf(b));
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
