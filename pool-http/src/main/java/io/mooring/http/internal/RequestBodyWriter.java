@@ -3,6 +3,7 @@ package io.mooring.http.internal;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -89,19 +90,23 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
     boolean allWritten = contentLength >= 0 && written == contentLength;
     ByteBuf buf = channel.alloc().buffer(n);
     buf.writeBytes(item);
-    channel
-        .writeAndFlush(allWritten ? new DefaultLastHttpContent(buf) : new DefaultHttpContent(buf))
-        .addListener(
-            (ChannelFuture f) -> {
-              if (!f.isSuccess()) {
-                fail(f.cause());
-              } else if (allWritten) {
-                owner.bodyWritten();
-                executor.execute(() -> subscription.request(1));
-              } else if (!stopped) {
-                executor.execute(() -> subscription.request(1));
-              }
-            });
+    // The listener goes on the promise before the write: added after, from this thread, it could be
+    // notified only after the response is processed, and the exchange would think the request
+    // unfinished.
+    ChannelPromise promise = channel.newPromise();
+    promise.addListener(
+        (ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            fail(f.cause());
+          } else if (allWritten) {
+            owner.bodyWritten();
+            executor.execute(() -> subscription.request(1));
+          } else if (!stopped) {
+            executor.execute(() -> subscription.request(1));
+          }
+        });
+    channel.writeAndFlush(
+        allWritten ? new DefaultLastHttpContent(buf) : new DefaultHttpContent(buf), promise);
   }
 
   @Override
@@ -131,16 +136,16 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
       return; // the last onNext wrote the last content and reported the body written
 
     }
-    channel
-        .writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-        .addListener(
-            (ChannelFuture f) -> {
-              if (f.isSuccess()) {
-                owner.bodyWritten();
-              } else {
-                fail(f.cause());
-              }
-            });
+    ChannelPromise promise = channel.newPromise();
+    promise.addListener(
+        (ChannelFuture f) -> {
+          if (f.isSuccess()) {
+            owner.bodyWritten();
+          } else {
+            fail(f.cause());
+          }
+        });
+    channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, promise);
   }
 
   private void fail(Throwable t) {

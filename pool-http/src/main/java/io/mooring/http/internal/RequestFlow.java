@@ -86,6 +86,12 @@ final class RequestFlow<T> {
   }
 
   void start() {
+    result.whenComplete(
+        (r, e) -> {
+          if (e instanceof CancellationException) {
+            abortInFlight(e); // the caller gave up: free the connection
+          }
+        });
     Optional<Duration> t = original.timeout();
     if (t.isPresent()) {
       Duration d = t.get();
@@ -331,9 +337,12 @@ final class RequestFlow<T> {
   }
 
   private void timedOut(HttpTimeoutException e) {
-    if (!fail(e)) {
-      return;
+    if (fail(e)) {
+      abortInFlight(e);
     }
+  }
+
+  private void abortInFlight(Throwable e) {
     Future<?> a = acquiring;
     if (a != null) {
       a.cancel(false);
