@@ -395,6 +395,11 @@ final class RequestFlow<T> {
         return e;
       }
     }
+    for (Throwable c = err; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException ssl) {
+        return ssl; // as the JDK client: TLS failures surface as themselves, naming the destination
+      }
+    }
     if (err instanceof ConnectFailedException || err instanceof IOException) {
       return err;
     }
