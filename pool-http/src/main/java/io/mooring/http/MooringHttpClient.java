@@ -29,9 +29,9 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * A {@link HttpClient} on the Mooring connection pool: HTTP/1.1 over keep-alive connections kept
- * per destination, retired peer-first (the last request on a connection carries {@code
- * Connection: close}, so the server closes and the TIME_WAIT lands on the server), and the
- * keep-alive race retried under Go's rule. Code written against the JDK client runs unchanged:
+ * per destination, retired peer-first (the last request on a connection carries {@code Connection:
+ * close}, so the server closes and the TIME_WAIT lands on the server), and the keep-alive race
+ * retried under Go's rule. Code written against the JDK client runs unchanged:
  *
  * <pre>{@code
  * try (MooringHttpClient client = MooringHttpClient.newBuilder()

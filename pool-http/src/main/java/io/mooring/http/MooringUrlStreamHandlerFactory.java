@@ -46,7 +46,8 @@ public final class MooringUrlStreamHandlerFactory implements URLStreamHandlerFac
         URL.setURLStreamHandlerFactory(f);
       } catch (Error e) {
         throw new IllegalStateException(
-            "this JVM already has a URLStreamHandlerFactory; use MooringUrlStreamHandler per URL", e);
+            "this JVM already has a URLStreamHandlerFactory; use MooringUrlStreamHandler per URL",
+            e);
       }
       installed = f;
       return f;

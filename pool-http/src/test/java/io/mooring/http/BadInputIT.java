@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bad requests fail before anything is sent, naming what is wrong; malformed responses fail with
- * {@link MalformedResponseException} naming the destination, and their connection is aborted,
- * never returned to the pool.
+ * {@link MalformedResponseException} naming the destination, and their connection is aborted, never
+ * returned to the pool.
  */
 class BadInputIT {
   private RawServer server;
@@ -33,17 +33,22 @@ class BadInputIT {
     server =
         new RawServer(
             (n, head) -> {
-              String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+              String path =
+                  head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
               return switch (path) {
                 case "/bad-status" -> bytes("HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n");
                 case "/bad-chunk" ->
-                    bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+                    bytes(
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
                 case "/cl-and-te" ->
                     bytes(
                         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
                             + "5\r\nhello\r\n0\r\n\r\n");
                 case "/huge-headers" ->
-                    bytes("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(70 * 1024) + "\r\nContent-Length: 0\r\n\r\n");
+                    bytes(
+                        "HTTP/1.1 200 OK\r\nX-Big: "
+                            + "a".repeat(70 * 1024)
+                            + "\r\nContent-Length: 0\r\n\r\n");
                 case "/big-body" -> RawServer.ok("b".repeat(5000));
                 default -> RawServer.ok("fine");
               };
@@ -67,7 +72,10 @@ class BadInputIT {
 
   /** Warms one idle connection so "unchanged" is about a non-empty pool. */
   private PoolStats warm() throws Exception {
-    assertThat(client.send(HttpRequest.newBuilder(server.uri("/ok")).build(), BodyHandlers.ofString()).body())
+    assertThat(
+            client
+                .send(HttpRequest.newBuilder(server.uri("/ok")).build(), BodyHandlers.ofString())
+                .body())
         .isEqualTo("fine");
     return stats();
   }
@@ -78,28 +86,52 @@ class BadInputIT {
     assertThat(before.idle()).isEqualTo(1);
     int seen = server.requests().size();
 
-    assertThatThrownBy(() -> client.send(custom("GET", server.uri("/x"), Map.of("X-Bad", List.of("a\r\nInjected: 1"))), BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    custom("GET", server.uri("/x"), Map.of("X-Bad", List.of("a\r\nInjected: 1"))),
+                    BodyHandlers.ofString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("CR (\\r)")
         .hasMessageContaining("X-Bad");
-    assertThatThrownBy(() -> client.send(custom("GET", server.uri("/x"), Map.of("X-Bad", List.of("a\nb"))), BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    custom("GET", server.uri("/x"), Map.of("X-Bad", List.of("a\nb"))),
+                    BodyHandlers.ofString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("LF (\\n)");
-    assertThatThrownBy(() -> client.send(custom("GET", server.uri("/x"), Map.of("Bad Name", List.of("v"))), BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    custom("GET", server.uri("/x"), Map.of("Bad Name", List.of("v"))),
+                    BodyHandlers.ofString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("header name \"Bad Name\"");
     for (String restricted : List.of("Connection", "Content-Length", "Expect", "Host", "Upgrade")) {
-      assertThatThrownBy(() -> client.send(custom("GET", server.uri("/x"), Map.of(restricted, List.of("v"))), BodyHandlers.ofString()))
+      assertThatThrownBy(
+              () ->
+                  client.send(
+                      custom("GET", server.uri("/x"), Map.of(restricted, List.of("v"))),
+                      BodyHandlers.ofString()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("restricted header name: \"" + restricted + "\"");
     }
-    assertThatThrownBy(() -> client.send(custom("GET", URI.create("ftp://127.0.0.1/x"), Map.of()), BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    custom("GET", URI.create("ftp://127.0.0.1/x"), Map.of()),
+                    BodyHandlers.ofString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unsupported URI scheme \"ftp\"");
-    assertThatThrownBy(() -> client.send(custom("GET", URI.create("http:///nohost"), Map.of()), BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    custom("GET", URI.create("http:///nohost"), Map.of()), BodyHandlers.ofString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("has no host");
-    assertThatThrownBy(() -> client.send(custom("GE T", server.uri("/x"), Map.of()), BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () -> client.send(custom("GE T", server.uri("/x"), Map.of()), BodyHandlers.ofString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("invalid HTTP method");
     // The JDK's own builder rejects these too, before we see them.
@@ -121,7 +153,10 @@ class BadInputIT {
 
   private void check(String path, String message) throws Exception {
     PoolStats before = warm();
-    assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(server.uri(path)).build(), BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    HttpRequest.newBuilder(server.uri(path)).build(), BodyHandlers.ofString()))
         .isInstanceOf(MalformedResponseException.class)
         .hasMessageContaining("http://127.0.0.1:" + server.port())
         .hasMessageContaining(message);

@@ -88,13 +88,15 @@ class JdkServerIT {
     try (InputStream in = client.send(get("/hello"), BodyHandlers.ofInputStream()).body()) {
       assertThat(in.readAllBytes()).asString().isEqualTo("hello");
     }
-    assertThat(client.send(get("/hello"), BodyHandlers.ofLines()).body().collect(Collectors.toList()))
+    assertThat(
+            client.send(get("/hello"), BodyHandlers.ofLines()).body().collect(Collectors.toList()))
         .containsExactly("hello");
     Path f = dir.resolve("body");
     assertThat(client.send(get("/hello"), BodyHandlers.ofFile(f)).body()).hasContent("hello");
     assertThat(client.send(get("/hello"), BodyHandlers.discarding()).body()).isNull();
     assertThat(client.send(get("/hello"), BodyHandlers.replacing("x")).body()).isEqualTo("x");
-    assertThat(client.send(get("/hello"), BodyHandlers.buffering(BodyHandlers.ofString(), 2)).body())
+    assertThat(
+            client.send(get("/hello"), BodyHandlers.buffering(BodyHandlers.ofString(), 2)).body())
         .isEqualTo("hello");
     List<byte[]> parts = Collections.synchronizedList(new ArrayList<>());
     client.send(get("/hello"), BodyHandlers.ofByteArrayConsumer(o -> o.ifPresent(parts::add)));
@@ -119,14 +121,17 @@ class JdkServerIT {
   void everyBodyPublisherKind(@TempDir Path dir) throws Exception {
     HttpResponse<String> r =
         client.send(
-            HttpRequest.newBuilder(server.uri("/echo")).POST(BodyPublishers.ofString("abc")).build(),
+            HttpRequest.newBuilder(server.uri("/echo"))
+                .POST(BodyPublishers.ofString("abc"))
+                .build(),
             BodyHandlers.ofString());
     assertThat(r.body()).isEqualTo("abc");
     assertThat(r.headers().firstValue("x-content-length")).hasValue("3");
     r =
         client.send(
             HttpRequest.newBuilder(server.uri("/echo"))
-                .PUT(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[100_000])))
+                .PUT(
+                    BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[100_000])))
                 .build(),
             BodyHandlers.ofString());
     assertThat(r.body()).hasSize(100_000);
@@ -137,7 +142,9 @@ class JdkServerIT {
     assertThat(
             client
                 .send(
-                    HttpRequest.newBuilder(server.uri("/echo")).POST(BodyPublishers.ofFile(f)).build(),
+                    HttpRequest.newBuilder(server.uri("/echo"))
+                        .POST(BodyPublishers.ofFile(f))
+                        .build(),
                     BodyHandlers.ofString())
                 .body())
         .isEqualTo("from a file");
@@ -145,7 +152,9 @@ class JdkServerIT {
             client
                 .send(
                     HttpRequest.newBuilder(server.uri("/echo"))
-                        .POST(BodyPublishers.ofByteArray("xyzw".getBytes(StandardCharsets.UTF_8), 1, 2))
+                        .POST(
+                            BodyPublishers.ofByteArray(
+                                "xyzw".getBytes(StandardCharsets.UTF_8), 1, 2))
                         .build(),
                     BodyHandlers.ofString())
                 .body())
@@ -156,7 +165,9 @@ class JdkServerIT {
                     HttpRequest.newBuilder(server.uri("/echo"))
                         .POST(
                             BodyPublishers.ofByteArrays(
-                                List.of("a".getBytes(StandardCharsets.UTF_8), "b".getBytes(StandardCharsets.UTF_8))))
+                                List.of(
+                                    "a".getBytes(StandardCharsets.UTF_8),
+                                    "b".getBytes(StandardCharsets.UTF_8))))
                         .build(),
                     BodyHandlers.ofString())
                 .body())
@@ -170,7 +181,9 @@ class JdkServerIT {
     r =
         client.send(
             HttpRequest.newBuilder(server.uri("/echo"))
-                .POST(BodyPublishers.concat(BodyPublishers.ofString("1"), BodyPublishers.ofString("2")))
+                .POST(
+                    BodyPublishers.concat(
+                        BodyPublishers.ofString("1"), BodyPublishers.ofString("2")))
                 .build(),
             BodyHandlers.ofString());
     assertThat(r.body()).isEqualTo("12");
@@ -189,12 +202,16 @@ class JdkServerIT {
   void headAndStatusCodes() throws Exception {
     HttpResponse<String> r =
         client.send(
-            HttpRequest.newBuilder(server.uri("/hello")).method("HEAD", BodyPublishers.noBody()).build(),
+            HttpRequest.newBuilder(server.uri("/hello"))
+                .method("HEAD", BodyPublishers.noBody())
+                .build(),
             BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEmpty();
-    assertThat(client.send(get("/status/404"), BodyHandlers.ofString()).statusCode()).isEqualTo(404);
-    assertThat(client.send(get("/status/503"), BodyHandlers.ofString()).body()).isEqualTo("status 503");
+    assertThat(client.send(get("/status/404"), BodyHandlers.ofString()).statusCode())
+        .isEqualTo(404);
+    assertThat(client.send(get("/status/503"), BodyHandlers.ofString()).body())
+        .isEqualTo("status 503");
     assertThat(client.send(get("/hello"), BodyHandlers.ofString()).body()).isEqualTo("hello");
     assertThat(opened()).isEqualTo(1.0);
     assertThat(registry.get("http.client.requests").tag("outcome", "CLIENT_ERROR").timer().count())
@@ -207,7 +224,8 @@ class JdkServerIT {
     List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
       inFlight.acquire();
-      CompletableFuture<HttpResponse<String>> f = client.sendAsync(get("/hello"), BodyHandlers.ofString());
+      CompletableFuture<HttpResponse<String>> f =
+          client.sendAsync(get("/hello"), BodyHandlers.ofString());
       f.whenComplete((r, e) -> inFlight.release());
       all.add(f);
     }
@@ -252,7 +270,9 @@ class JdkServerIT {
     assertThatThrownBy(
             () ->
                 client.send(
-                    HttpRequest.newBuilder(server.uri("/slow")).timeout(Duration.ofMillis(200)).build(),
+                    HttpRequest.newBuilder(server.uri("/slow"))
+                        .timeout(Duration.ofMillis(200))
+                        .build(),
                     BodyHandlers.ofString()))
         .isInstanceOf(HttpTimeoutException.class)
         .hasMessageContaining("timed out");
@@ -274,14 +294,17 @@ class JdkServerIT {
           JdkServer.respond(ex, 200, "here");
         });
     HttpRequest req =
-        HttpRequest.newBuilder(server.uri("/moved")).header("Authorization", "Bearer secret").build();
+        HttpRequest.newBuilder(server.uri("/moved"))
+            .header("Authorization", "Bearer secret")
+            .build();
     assertThat(client.send(req, BodyHandlers.ofString()).statusCode()).isEqualTo(302);
     try (MooringHttpClient following =
         MooringHttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()) {
       HttpResponse<String> r = following.send(req, BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("here");
-      assertThat(r.previousResponse()).hasValueSatisfying(p -> assertThat(p.statusCode()).isEqualTo(302));
+      assertThat(r.previousResponse())
+          .hasValueSatisfying(p -> assertThat(p.statusCode()).isEqualTo(302));
       assertThat(r.uri().getHost()).isEqualTo("localhost");
     }
     assertThat(auth).containsExactly("null");
@@ -303,7 +326,8 @@ class JdkServerIT {
         });
     server.handle(
         "/cookie",
-        ex -> JdkServer.respond(ex, 200, String.valueOf(ex.getRequestHeaders().getFirst("Cookie"))));
+        ex ->
+            JdkServer.respond(ex, 200, String.valueOf(ex.getRequestHeaders().getFirst("Cookie"))));
     try (MooringHttpClient c =
         MooringHttpClient.newBuilder()
             .cookieHandler(new CookieManager())

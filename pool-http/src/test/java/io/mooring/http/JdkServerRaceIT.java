@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The keep-alive race against the JDK server, whose idle timeout the failsafe configuration sets
- * to 1 s ({@code sun.net.httpserver.idleInterval}, checked every 100 ms).
+ * The keep-alive race against the JDK server, whose idle timeout the failsafe configuration sets to
+ * 1 s ({@code sun.net.httpserver.idleInterval}, checked every 100 ms).
  */
 class JdkServerRaceIT {
   @Test
@@ -36,7 +36,9 @@ class JdkServerRaceIT {
           });
       Race.Outcome o = Race.run(client, server::uri, 10, 30, 3, 1_000);
       double retries =
-          registry.find("mooring.http.retries").counters().stream().mapToDouble(c -> c.count()).sum();
+          registry.find("mooring.http.retries").counters().stream()
+              .mapToDouble(c -> c.count())
+              .sum();
       System.out.printf(
           "JDK server race: 300 GETs, %d failed, %.0f retries; %d POSTs, %d surfaced an IOException%n",
           o.getFailures(), retries, o.posts(), o.postIOExceptions());

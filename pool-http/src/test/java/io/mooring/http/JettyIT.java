@@ -45,16 +45,20 @@ class JettyIT {
     server.setHandler(
         new Handler.Abstract() {
           @Override
-          public boolean handle(Request request, Response response, Callback callback) throws Exception {
+          public boolean handle(Request request, Response response, Callback callback)
+              throws Exception {
             String path = Request.getPathInContext(request);
             if (path.equals("/echo")) {
               String body = Content.Source.asString(request, StandardCharsets.UTF_8);
-              response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+              response.write(
+                  true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
             } else if (path.equals("/close")) {
               response.getHeaders().put("Connection", "close");
-              response.write(true, ByteBuffer.wrap("bye".getBytes(StandardCharsets.UTF_8)), callback);
+              response.write(
+                  true, ByteBuffer.wrap("bye".getBytes(StandardCharsets.UTF_8)), callback);
             } else {
-              response.write(true, ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), callback);
+              response.write(
+                  true, ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)), callback);
             }
             return true;
           }
@@ -75,7 +79,9 @@ class JettyIT {
   }
 
   private double opened() {
-    return registry.find("mooring.connections.opened").counters().stream().mapToDouble(c -> c.count()).sum();
+    return registry.find("mooring.connections.opened").counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   @Test
@@ -95,11 +101,18 @@ class JettyIT {
     assertThat(opened()).isBetween(1.0, 20.0);
     assertThat(
             client
-                .send(HttpRequest.newBuilder(uri("/echo")).POST(BodyPublishers.ofString("jetty")).build(), BodyHandlers.ofString())
+                .send(
+                    HttpRequest.newBuilder(uri("/echo"))
+                        .POST(BodyPublishers.ofString("jetty"))
+                        .build(),
+                    BodyHandlers.ofString())
                 .body())
         .isEqualTo("jetty");
     for (int i = 0; i < 100; i++) {
-      assertThat(client.send(HttpRequest.newBuilder(uri("/close")).build(), BodyHandlers.ofString()).body())
+      assertThat(
+              client
+                  .send(HttpRequest.newBuilder(uri("/close")).build(), BodyHandlers.ofString())
+                  .body())
           .isEqualTo("bye");
     }
     Thread.sleep(200);

@@ -20,12 +20,16 @@ class MetricsIT {
         MooringHttpClient client =
             MooringHttpClient.newBuilder()
                 .meterRegistry(registry)
-                .uriTag(r -> r.uri().getPath().startsWith("/status/") ? "/status/{code}" : "UNKNOWN")
+                .uriTag(
+                    r -> r.uri().getPath().startsWith("/status/") ? "/status/{code}" : "UNKNOWN")
                 .build()) {
       client.send(HttpRequest.newBuilder(server.uri("/hello")).build(), BodyHandlers.ofString());
-      client.send(HttpRequest.newBuilder(server.uri("/status/404")).build(), BodyHandlers.ofString());
-      client.send(HttpRequest.newBuilder(server.uri("/status/503")).build(), BodyHandlers.ofString());
-      client.send(HttpRequest.newBuilder(server.uri("/status/302")).build(), BodyHandlers.ofString());
+      client.send(
+          HttpRequest.newBuilder(server.uri("/status/404")).build(), BodyHandlers.ofString());
+      client.send(
+          HttpRequest.newBuilder(server.uri("/status/503")).build(), BodyHandlers.ofString());
+      client.send(
+          HttpRequest.newBuilder(server.uri("/status/302")).build(), BodyHandlers.ofString());
       assertThatThrownBy(
               () ->
                   client.send(
@@ -33,13 +37,52 @@ class MetricsIT {
                       BodyHandlers.ofString()))
           .isInstanceOf(java.io.IOException.class);
 
-      Timer ok = registry.get("http.client.requests").tags("method", "GET", "status", "200", "outcome", "SUCCESS", "uri", "UNKNOWN", "exception", "none").timer();
+      Timer ok =
+          registry
+              .get("http.client.requests")
+              .tags(
+                  "method",
+                  "GET",
+                  "status",
+                  "200",
+                  "outcome",
+                  "SUCCESS",
+                  "uri",
+                  "UNKNOWN",
+                  "exception",
+                  "none")
+              .timer();
       assertThat(ok.count()).isEqualTo(1);
-      assertThat(registry.get("http.client.requests").tags("status", "404", "outcome", "CLIENT_ERROR", "uri", "/status/{code}").timer().count()).isEqualTo(1);
-      assertThat(registry.get("http.client.requests").tags("status", "503", "outcome", "SERVER_ERROR").timer().count()).isEqualTo(1);
-      assertThat(registry.get("http.client.requests").tags("status", "302", "outcome", "REDIRECTION").timer().count()).isEqualTo(1);
-      assertThat(registry.get("http.client.requests").tags("status", "IO_ERROR", "outcome", "UNKNOWN").timer().count()).isEqualTo(1);
-      assertThat(registry.get("http.client.requests").tag("client.name", "127.0.0.1").timers()).isNotEmpty();
+      assertThat(
+              registry
+                  .get("http.client.requests")
+                  .tags("status", "404", "outcome", "CLIENT_ERROR", "uri", "/status/{code}")
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+      assertThat(
+              registry
+                  .get("http.client.requests")
+                  .tags("status", "503", "outcome", "SERVER_ERROR")
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+      assertThat(
+              registry
+                  .get("http.client.requests")
+                  .tags("status", "302", "outcome", "REDIRECTION")
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+      assertThat(
+              registry
+                  .get("http.client.requests")
+                  .tags("status", "IO_ERROR", "outcome", "UNKNOWN")
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+      assertThat(registry.get("http.client.requests").tag("client.name", "127.0.0.1").timers())
+          .isNotEmpty();
       assertThat(registry.find("mooring.connections.opened").counters()).isNotEmpty();
       assertThat(registry.find("mooring.connections").gauges()).isNotEmpty();
     }

@@ -47,13 +47,15 @@ class NginxIT {
 
   @Test
   void nginxClosesEveryFifthRequestAndTheClientKeepsNoTimeWait() throws Exception {
-    try (MooringHttpClient client = MooringHttpClient.newBuilder().meterRegistry(registry).build()) {
+    try (MooringHttpClient client =
+        MooringHttpClient.newBuilder().meterRegistry(registry).build()) {
       Semaphore inFlight = new Semaphore(16);
       List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
       for (int i = 0; i < 5_000; i++) {
         inFlight.acquire();
         CompletableFuture<HttpResponse<String>> f =
-            client.sendAsync(HttpRequest.newBuilder(nginx.uri("/hello")).build(), BodyHandlers.ofString());
+            client.sendAsync(
+                HttpRequest.newBuilder(nginx.uri("/hello")).build(), BodyHandlers.ofString());
         f.whenComplete((r, e) -> inFlight.release());
         all.add(f);
       }

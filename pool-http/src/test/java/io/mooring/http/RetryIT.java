@@ -28,7 +28,9 @@ class RetryIT {
 
   @BeforeEach
   void start() throws Exception {
-    server = new RawServer((n, head) -> head.contains("/fresh-fail") || n > 0 ? null : RawServer.ok("ok"));
+    server =
+        new RawServer(
+            (n, head) -> head.contains("/fresh-fail") || n > 0 ? null : RawServer.ok("ok"));
     registry = new SimpleMeterRegistry();
     client = MooringHttpClient.newBuilder().meterRegistry(registry).build();
   }
@@ -40,11 +42,16 @@ class RetryIT {
   }
 
   private double retries() {
-    return registry.find("mooring.http.retries").counters().stream().mapToDouble(c -> c.count()).sum();
+    return registry.find("mooring.http.retries").counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   private void warm() throws Exception {
-    assertThat(client.send(HttpRequest.newBuilder(server.uri("/warm")).build(), BodyHandlers.ofString()).body())
+    assertThat(
+            client
+                .send(HttpRequest.newBuilder(server.uri("/warm")).build(), BodyHandlers.ofString())
+                .body())
         .isEqualTo("ok");
   }
 
@@ -55,7 +62,10 @@ class RetryIT {
   @Test
   void idempotentGetOnAReusedConnectionIsRetriedOnce() throws Exception {
     warm();
-    assertThat(client.send(HttpRequest.newBuilder(server.uri("/get")).build(), BodyHandlers.ofString()).body())
+    assertThat(
+            client
+                .send(HttpRequest.newBuilder(server.uri("/get")).build(), BodyHandlers.ofString())
+                .body())
         .isEqualTo("ok");
     assertThat(retries()).isEqualTo(1.0);
     assertThat(seen("/get")).isEqualTo(2);
@@ -68,7 +78,9 @@ class RetryIT {
     assertThat(
             client
                 .send(
-                    HttpRequest.newBuilder(server.uri("/put")).PUT(BodyPublishers.ofString("body")).build(),
+                    HttpRequest.newBuilder(server.uri("/put"))
+                        .PUT(BodyPublishers.ofString("body"))
+                        .build(),
                     BodyHandlers.ofString())
                 .body())
         .isEqualTo("ok");
@@ -82,7 +94,11 @@ class RetryIT {
             () ->
                 client.send(
                     HttpRequest.newBuilder(server.uri("/post"))
-                        .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream("once".getBytes(StandardCharsets.UTF_8))))
+                        .POST(
+                            BodyPublishers.ofInputStream(
+                                () ->
+                                    new ByteArrayInputStream(
+                                        "once".getBytes(StandardCharsets.UTF_8))))
                         .build(),
                     BodyHandlers.ofString()))
         .isInstanceOf(IOException.class)
@@ -97,7 +113,9 @@ class RetryIT {
     assertThatThrownBy(
             () ->
                 client.send(
-                    HttpRequest.newBuilder(server.uri("/post")).POST(BodyPublishers.ofString("x")).build(),
+                    HttpRequest.newBuilder(server.uri("/post"))
+                        .POST(BodyPublishers.ofString("x"))
+                        .build(),
                     BodyHandlers.ofString()))
         .isInstanceOf(IOException.class);
     assertThat(seen("/post")).isEqualTo(1);
@@ -107,7 +125,10 @@ class RetryIT {
   @Test
   void failureOnAFreshConnectionIsNotRetried() {
     assertThatThrownBy(
-            () -> client.send(HttpRequest.newBuilder(server.uri("/fresh-fail")).build(), BodyHandlers.ofString()))
+            () ->
+                client.send(
+                    HttpRequest.newBuilder(server.uri("/fresh-fail")).build(),
+                    BodyHandlers.ofString()))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("before any response byte");
     assertThat(seen("/fresh-fail")).isEqualTo(1);

@@ -2,14 +2,14 @@ package io.mooring.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 
 /**
  * Run in a JVM with a small heap ({@code -Xmx64m}) by {@link StreamingIT}: downloads and uploads
@@ -25,7 +25,9 @@ public final class StreamingMain {
     long size = Long.parseLong(args[1]);
     try (MooringHttpClient client = MooringHttpClient.newHttpClient()) {
       HttpResponse<InputStream> r =
-          client.send(HttpRequest.newBuilder(base.resolve("/download")).build(), BodyHandlers.ofInputStream());
+          client.send(
+              HttpRequest.newBuilder(base.resolve("/download")).build(),
+              BodyHandlers.ofInputStream());
       long got = 0;
       byte[] buf = new byte[64 * 1024];
       try (InputStream in = r.body()) {

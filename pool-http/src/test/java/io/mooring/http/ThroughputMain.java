@@ -16,10 +16,10 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Run by {@link ThroughputIT} in its own JVM (default Netty leak detection, not the test's
- * paranoid level). A quick figure, not a timed test: keep-alive GETs at 16 in flight against embedded Jetty on
- * loopback, Mooring's client against the JDK's in the same run. Prints requests per second and the
- * ratio; fails only if a request failed. The benchmarks module owns the real comparison.
+ * Run by {@link ThroughputIT} in its own JVM (default Netty leak detection, not the test's paranoid
+ * level). A quick figure, not a timed test: keep-alive GETs at 16 in flight against embedded Jetty
+ * on loopback, Mooring's client against the JDK's in the same run. Prints requests per second and
+ * the ratio; fails only if a request failed. The benchmarks module owns the real comparison.
  */
 public final class ThroughputMain {
   private ThroughputMain() {}

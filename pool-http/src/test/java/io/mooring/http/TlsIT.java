@@ -52,16 +52,21 @@ class TlsIT {
   @Test
   void selfSignedCertificateThroughATestTrustStore() throws Exception {
     for (int i = 0; i < 3; i++) {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("localhost")).build(), BodyHandlers.ofString());
+      HttpResponse<String> r =
+          client.send(HttpRequest.newBuilder(uri("localhost")).build(), BodyHandlers.ofString());
       assertThat(r.body()).isEqualTo("secure hello");
-      assertThat(r.sslSession()).hasValueSatisfying(s -> assertThat(s.getProtocol()).startsWith("TLS"));
+      assertThat(r.sslSession())
+          .hasValueSatisfying(s -> assertThat(s.getProtocol()).startsWith("TLS"));
     }
     assertThat(client.stats(uri("localhost")).total()).isEqualTo(1);
   }
 
   @Test
   void hostnameMismatchFailsWithAClearMessage() {
-    assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(uri("127.0.0.1")).build(), BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                client.send(
+                    HttpRequest.newBuilder(uri("127.0.0.1")).build(), BodyHandlers.ofString()))
         .isInstanceOf(SSLHandshakeException.class)
         .hasMessageContaining("https://127.0.0.1:" + server.getAddress().getPort())
         .hasMessageContaining("127.0.0.1");
@@ -70,7 +75,10 @@ class TlsIT {
   @Test
   void untrustedCertificateFails() {
     try (MooringHttpClient defaultTrust = MooringHttpClient.newHttpClient()) {
-      assertThatThrownBy(() -> defaultTrust.send(HttpRequest.newBuilder(uri("localhost")).build(), BodyHandlers.ofString()))
+      assertThatThrownBy(
+              () ->
+                  defaultTrust.send(
+                      HttpRequest.newBuilder(uri("localhost")).build(), BodyHandlers.ofString()))
           .isInstanceOf(SSLHandshakeException.class)
           .hasMessageContaining("TLS handshake with https://localhost");
     }

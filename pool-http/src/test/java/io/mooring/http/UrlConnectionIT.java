@@ -69,7 +69,9 @@ class UrlConnectionIT {
   }
 
   private double opened() {
-    return registry.find("mooring.connections.opened").counters().stream().mapToDouble(c -> c.count()).sum();
+    return registry.find("mooring.connections.opened").counters().stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   @Test

@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * Decides whether a request may be sent again: its body can be replayed when there is none or its
  * publisher produces the same bytes on every subscription. The JDK's {@code ofString}, {@code
- * ofByteArray}, {@code ofFile} and {@code noBody} publishers can; {@code
- * ofInputStream}, {@code ofByteArrays} (its iterable may be one-shot) and unknown publishers are assumed not to. Stateless and thread safe.
+ * ofByteArray}, {@code ofFile} and {@code noBody} publishers can; {@code ofInputStream}, {@code
+ * ofByteArrays} (its iterable may be one-shot) and unknown publishers are assumed not to. Stateless
+ * and thread safe.
  */
 public final class BodyReplay {
   /** Methods that may be repeated without changing the outcome (RFC 9110 section 9.2.2). */

@@ -137,7 +137,9 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     handler = ch.pipeline().get(ExchangeHandler.class);
     ResponseDecoder decoder = ch.pipeline().get(ResponseDecoder.class);
     if (!ch.isActive() || handler == null || decoder == null) {
-      fail(new PrematureCloseException("connection to " + destination + " closed before the request was sent"));
+      fail(
+          new PrematureCloseException(
+              "connection to " + destination + " closed before the request was sent"));
       return;
     }
     handler.attach(this);
@@ -428,8 +430,14 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
 
   private MalformedResponseException malformed(Throwable cause) {
     return new MalformedResponseException(
-        "malformed response from " + destination + " to " + request.method() + " " + request.uri()
-            + ": " + cause,
+        "malformed response from "
+            + destination
+            + " to "
+            + request.method()
+            + " "
+            + request.uri()
+            + ": "
+            + cause,
         cause);
   }
 
@@ -442,8 +450,11 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   }
 
   private static boolean isBodilessMethod(String method) {
-    return method.equals("GET") || method.equals("HEAD") || method.equals("DELETE")
-        || method.equals("OPTIONS") || method.equals("TRACE");
+    return method.equals("GET")
+        || method.equals("HEAD")
+        || method.equals("DELETE")
+        || method.equals("OPTIONS")
+        || method.equals("TRACE");
   }
 
   static String target(URI uri) {

@@ -60,7 +60,10 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
     if (ex != null) {
       ex.fail(cause);
     } else {
-      LOG.log(System.Logger.Level.DEBUG, () -> "error on " + ctx.channel() + " between exchanges", cause);
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "error on " + ctx.channel() + " between exchanges",
+          cause);
     }
   }
 }

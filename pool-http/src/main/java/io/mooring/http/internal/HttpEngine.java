@@ -46,7 +46,8 @@ public final class HttpEngine implements AutoCloseable {
                 ch ->
                     ch.pipeline()
                         .addLast("http-encoder", new HttpRequestEncoder())
-                        .addLast("http-decoder", new ResponseDecoder(config.maxResponseHeaderSize()))
+                        .addLast(
+                            "http-decoder", new ResponseDecoder(config.maxResponseHeaderSize()))
                         .addLast("http-exchange", new ExchangeHandler()));
     if (config.sslContext() != null || config.sslParameters() != null) {
       try {
@@ -54,7 +55,8 @@ public final class HttpEngine implements AutoCloseable {
             config.sslContext() != null
                 ? config.sslContext()
                 : javax.net.ssl.SSLContext.getDefault();
-        String[] suites = config.sslParameters() == null ? null : config.sslParameters().getCipherSuites();
+        String[] suites =
+            config.sslParameters() == null ? null : config.sslParameters().getCipherSuites();
         String[] protocols =
             config.sslParameters() == null ? null : config.sslParameters().getProtocols();
         tb.sslContext(

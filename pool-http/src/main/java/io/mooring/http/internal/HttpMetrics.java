@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The client's meters: the {@code http.client.requests} timer (Micrometer's HTTP client
- * convention: {@code method}, {@code uri}, {@code status}, {@code outcome}, {@code exception},
- * {@code client.name}) and the {@code mooring.http.retries} counter. Does nothing without a
- * registry. Thread safe.
+ * The client's meters: the {@code http.client.requests} timer (Micrometer's HTTP client convention:
+ * {@code method}, {@code uri}, {@code status}, {@code outcome}, {@code exception}, {@code
+ * client.name}) and the {@code mooring.http.retries} counter. Does nothing without a registry.
+ * Thread safe.
  */
 public final class HttpMetrics {
   /** Name of the request timer. */

@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Reads what a response says about the connection's future and tells the lease: {@code
- * Connection: close} or HTTP/1.0 without keep-alive means the server will close ({@link
+ * Reads what a response says about the connection's future and tells the lease: {@code Connection:
+ * close} or HTTP/1.0 without keep-alive means the server will close ({@link
  * Lease#peerWillClose()}); {@code Keep-Alive: timeout=N, max=M} passes the server's idle timeout
  * and remaining requests. Stateless and thread safe.
  */

@@ -29,12 +29,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * {@link HttpURLConnection} on the Mooring pool: the request goes out through the client's
- * engine when the response is first asked for (or, in a streaming mode, when the output stream is
- * opened), and the response body streams from the pooled connection. {@link #disconnect()} closes
- * the body: a body read to the end has already returned its connection to the pool; an unread one
- * is drained (up to 64 KiB) or its connection aborted with RST. The socket is never closed
- * client-first with a FIN.
+ * {@link HttpURLConnection} on the Mooring pool: the request goes out through the client's engine
+ * when the response is first asked for (or, in a streaming mode, when the output stream is opened),
+ * and the response body streams from the pooled connection. {@link #disconnect()} closes the body:
+ * a body read to the end has already returned its connection to the pool; an unread one is drained
+ * (up to 64 KiB) or its connection aborted with RST. The socket is never closed client-first with a
+ * FIN.
  *
  * <p>Like the JDK's, one instance is meant for one thread; it is not thread safe.
  */
@@ -101,7 +101,9 @@ public class PooledHttpURLConnection extends HttpURLConnection {
     RequestValidator.validateHeaderName(key);
     RequestValidator.validateHeaderValue(key, value == null ? "" : value);
     if (!IGNORED.contains(key.toLowerCase(Locale.ROOT))) {
-      requestProperties.computeIfAbsent(key, k -> new ArrayList<>(1)).add(value == null ? "" : value);
+      requestProperties
+          .computeIfAbsent(key, k -> new ArrayList<>(1))
+          .add(value == null ? "" : value);
     }
   }
 
@@ -143,8 +145,7 @@ public class PooledHttpURLConnection extends HttpURLConnection {
     }
     connected = true;
     if (fixedContentLengthLong >= 0 || chunkLength > 0) {
-      streaming =
-          new StreamingBody(fixedContentLengthLong, chunkLength > 0 ? chunkLength : 8192);
+      streaming = new StreamingBody(fixedContentLengthLong, chunkLength > 0 ? chunkLength : 8192);
       pending = send(streaming);
       streaming.exchange(pending);
       streamingOut = streaming.outputStream();
@@ -290,7 +291,9 @@ public class PooledHttpURLConnection extends HttpURLConnection {
       }
       List<Map.Entry<String, String>> l = new ArrayList<>();
       String reason = r instanceof PooledResponse<InputStream> p ? p.reasonPhrase() : "";
-      l.add(new java.util.AbstractMap.SimpleImmutableEntry<>(null, "HTTP/1.1 " + r.statusCode() + " " + reason));
+      l.add(
+          new java.util.AbstractMap.SimpleImmutableEntry<>(
+              null, "HTTP/1.1 " + r.statusCode() + " " + reason));
       r.headers()
           .map()
           .forEach(

@@ -134,7 +134,6 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
     }
     if (contentLength >= 0) {
       return; // the last onNext wrote the last content and reported the body written
-
     }
     ChannelPromise promise = channel.newPromise();
     promise.addListener(

@@ -235,13 +235,15 @@ final class RequestFlow<T> {
       return null;
     }
     if (++redirects > MAX_REDIRECTS) {
-      throw new IOException("too many redirects (" + MAX_REDIRECTS + ") starting at " + original.uri());
+      throw new IOException(
+          "too many redirects (" + MAX_REDIRECTS + ") starting at " + original.uri());
     }
     URI target;
     try {
       target = req.uri().resolve(location.get());
     } catch (IllegalArgumentException e) {
-      throw new IOException("bad redirect Location \"" + location.get() + "\" from " + req.uri(), e);
+      throw new IOException(
+          "bad redirect Location \"" + location.get() + "\" from " + req.uri(), e);
     }
     String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https"))) {
@@ -260,8 +262,7 @@ final class RequestFlow<T> {
     }
     boolean sameOrigin = sameOrigin(req.uri(), target);
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(
-                req, (n, v) -> sameOrigin || !n.equalsIgnoreCase("authorization"))
+        HttpRequest.newBuilder(req, (n, v) -> sameOrigin || !n.equalsIgnoreCase("authorization"))
             .uri(target);
     if (toGet) {
       b.GET();
@@ -355,9 +356,7 @@ final class RequestFlow<T> {
 
   private void succeed(HttpResponse<T> response) {
     cancelTimeout();
-    engine
-        .metrics()
-        .record(original, response.statusCode(), null, System.nanoTime() - startNanos);
+    engine.metrics().record(original, response.statusCode(), null, System.nanoTime() - startNanos);
     complete(() -> result.complete(response));
   }
 

@@ -52,8 +52,7 @@ public final class RequestValidator {
       throw new IllegalArgumentException("request URI is missing");
     }
     String scheme = uri.getScheme();
-    if (scheme == null
-        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
       throw new IllegalArgumentException(
           "unsupported URI scheme \"" + scheme + "\" in " + uri + ": expected http or https");
     }

@@ -9,11 +9,10 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 
 /**
- * A request body written by the caller through an {@link OutputStream} while the request is
- * already on its way ({@code HttpURLConnection} streaming modes): a {@link HttpRequest.BodyPublisher}
- * of fixed length or chunked, holding at most a few buffers (writers block while the connection
- * cannot take more). One-shot: it cannot be replayed, so such a request is never retried after it
- * started.
+ * A request body written by the caller through an {@link OutputStream} while the request is already
+ * on its way ({@code HttpURLConnection} streaming modes): a {@link HttpRequest.BodyPublisher} of
+ * fixed length or chunked, holding at most a few buffers (writers block while the connection cannot
+ * take more). One-shot: it cannot be replayed, so such a request is never retried after it started.
  *
  * <p>Thread safe: the caller writes on its thread, the subscriber requests on the executor.
  */
@@ -160,8 +159,7 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
         throw new IOException("stream is closed");
       }
       if (length >= 0 && written + len > length) {
-        throw new IOException(
-            "too many bytes written: the fixed length is " + length + " bytes");
+        throw new IOException("too many bytes written: the fixed length is " + length + " bytes");
       }
       written += len;
       while (len > 0) {
@@ -203,7 +201,11 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
       if (length >= 0 && written != length) {
         IOException e =
             new IOException(
-                "insufficient data written: " + written + " of the fixed length " + length + " bytes");
+                "insufficient data written: "
+                    + written
+                    + " of the fixed length "
+                    + length
+                    + " bytes");
         Flow.Subscriber<? super ByteBuffer> s;
         synchronized (lock) {
           s = terminated ? null : subscriber;

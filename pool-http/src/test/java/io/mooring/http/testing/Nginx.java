@@ -39,8 +39,8 @@ public final class Nginx implements AutoCloseable {
   }
 
   /**
-   * Starts nginx; skips the test with the reason when nginx is not installed, except on CI
-   * ({@code CI=true}), where a missing nginx fails the test.
+   * Starts nginx; skips the test with the reason when nginx is not installed, except on CI ({@code
+   * CI=true}), where a missing nginx fails the test.
    */
   public static Nginx start(Path dir) throws Exception {
     String bin = binary();

@@ -24,7 +24,12 @@ import java.util.function.Function;
  */
 public final class Race {
   /** What happened: GETs that failed, POSTs that failed (with an IOException), POST ids sent. */
-  public record Outcome(int getFailures, int posts, int postIOExceptions, List<Throwable> other, List<String> postIds) {}
+  public record Outcome(
+      int getFailures,
+      int posts,
+      int postIOExceptions,
+      List<Throwable> other,
+      List<String> postIds) {}
 
   private Race() {}
 
@@ -46,7 +51,8 @@ public final class Race {
       for (int i = 0; i < gets; i++) {
         batch.add(
             client
-                .sendAsync(HttpRequest.newBuilder(uri.apply("/hello")).build(), BodyHandlers.ofString())
+                .sendAsync(
+                    HttpRequest.newBuilder(uri.apply("/hello")).build(), BodyHandlers.ofString())
                 .whenComplete(
                     (r, e) -> {
                       if (e != null || r.statusCode() != 200) {

@@ -111,7 +111,10 @@ public final class RawServer implements AutoCloseable {
         return null;
       }
       b.write(c);
-      state = (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+      state =
+          (c == '\r' && (state == 0 || state == 2)) || (c == '\n' && (state == 1 || state == 3))
+              ? state + 1
+              : 0;
     }
     return b.toString(StandardCharsets.ISO_8859_1);
   }

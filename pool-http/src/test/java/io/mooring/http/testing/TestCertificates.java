@@ -16,7 +16,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for {@code CN=localhost} (SAN {@code DNS:localhost} only), made at test
- * time with the JDK's own {@code keytool} (as pool-netty's tests do): no BouncyCastle, nothing checked in, valid for 2 days.
+ * time with the JDK's own {@code keytool} (as pool-netty's tests do): no BouncyCastle, nothing
+ * checked in, valid for 2 days.
  */
 public final class TestCertificates {
   private static final char[] PASSWORD = "changeit".toCharArray();
