@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mooring.http.testing.JdkServer;
-import io.mooring.http.testing.SocketTable;
+import io.mooring.pool.testing.SocketTable;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.mooring.http.testing.SocketTable;
+import io.mooring.pool.testing.SocketTable;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mooring.http.testing.JdkServer;
-import io.mooring.http.testing.SocketTable;
 import io.mooring.pool.PoolSettings;
+import io.mooring.pool.testing.SocketTable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

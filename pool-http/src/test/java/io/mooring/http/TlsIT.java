@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.mooring.http.testing.JdkServer;
-import io.mooring.http.testing.TestCertificates;
+import io.mooring.pool.testing.TestCertificates;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

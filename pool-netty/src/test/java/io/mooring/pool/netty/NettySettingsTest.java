@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mooring.pool.netty.testing.LeakDetectorExtension;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -53,9 +55,11 @@ class NettySettingsTest {
   @Test
   void aServerSslContextIsRejected() throws Exception {
     var cert =
-        io.mooring.pool.netty.testing.TestCertificates.generate(
+        io.mooring.pool.testing.TestCertificates.generate(
             java.nio.file.Files.createTempDirectory("mooring-cert"));
-    assertThatThrownBy(() -> NettyTransport.builder().sslContext(cert.serverContext()).build())
+    SslContext server =
+        SslContextBuilder.forServer(cert.keyManager()).sslProvider(SslProvider.JDK).build();
+    assertThatThrownBy(() -> NettyTransport.builder().sslContext(server).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sslContext is a server context");
     // A client context is accepted and no event loop is left behind.

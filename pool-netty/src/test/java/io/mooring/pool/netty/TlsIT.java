@@ -11,13 +11,15 @@ import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.testing.Await;
 import io.mooring.pool.netty.testing.IoMode;
 import io.mooring.pool.netty.testing.LeakDetectorExtension;
-import io.mooring.pool.netty.testing.SocketTable;
-import io.mooring.pool.netty.testing.TestCertificates;
 import io.mooring.pool.netty.testing.TestProtocol;
 import io.mooring.pool.netty.testing.TestServer;
+import io.mooring.pool.testing.SocketTable;
+import io.mooring.pool.testing.TestCertificates;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,8 @@ class TlsIT {
   @BeforeAll
   static void makeCertificate(@TempDir Path dir) throws Exception {
     certs = TestCertificates.generate(dir);
-    serverSsl = certs.serverContext();
+    serverSsl =
+        SslContextBuilder.forServer(certs.keyManager()).sslProvider(SslProvider.JDK).build();
   }
 
   private static ConnectionPool<Channel> pool(NettyTransport transport) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mooring.pool.netty.NettySettings;
 import io.mooring.pool.netty.NettyTransport;
+import io.mooring.pool.testing.SocketTable;
 import io.netty.channel.epoll.Epoll;
 
 /** The two I/O transports every socket test runs on. */

@@ -1,5 +1,6 @@
 package io.mooring.pool.netty.testing;
 
+import io.mooring.pool.testing.SocketTable;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

@@ -1,8 +1,5 @@
-package io.mooring.pool.netty.testing;
+package io.mooring.pool.testing;
 
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +11,13 @@ import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A self-signed certificate for {@code CN=localhost} (SAN {@code DNS:localhost} only), made at test
  * time with the JDK's own {@code keytool}: no BouncyCastle, nothing checked in, valid for 2 days.
+ * Shared by every module's TLS tests through pool-api's test jar.
  */
 public final class TestCertificates {
   private static final char[] PASSWORD = "changeit".toCharArray();
@@ -76,11 +75,25 @@ public final class TestCertificates {
     return new TestCertificates(ks);
   }
 
-  /** A JDK-provider server context presenting the certificate. */
-  public SslContext serverContext() throws GeneralSecurityException, IOException {
+  /** The server's key and certificate, for any TLS stack. */
+  public KeyManagerFactory keyManager() throws GeneralSecurityException {
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keyStore, PASSWORD);
-    return SslContextBuilder.forServer(kmf).sslProvider(SslProvider.JDK).build();
+    return kmf;
+  }
+
+  /** A JDK server context presenting the certificate. */
+  public SSLContext serverContext() throws GeneralSecurityException {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(keyManager().getKeyManagers(), null, null);
+    return ctx;
+  }
+
+  /** A client context trusting only the certificate. */
+  public SSLContext clientContext() throws GeneralSecurityException, IOException {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, trust().getTrustManagers(), null);
+    return ctx;
   }
 
   /** A trust store holding only the certificate: the test's trust anchor. */
