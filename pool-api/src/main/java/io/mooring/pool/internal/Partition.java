@@ -438,7 +438,7 @@ final class Partition<C> {
     Throwable site =
         leakNanos > 0 ? new Throwable("lease of " + destination + " acquired here") : null;
     DefaultLease<C> lease = new DefaultLease<>(c, now, site, lastUse);
-    c.lease(lease);
+    c.lease = lease;
     pool.transport().onLeased(c.connection);
     return lease;
   }
@@ -478,8 +478,8 @@ final class Partition<C> {
   void release(DefaultLease<C> lease) {
     PooledConnection<C> c = lease.pooled;
     long now = pool.ticker().nanoTime();
-    c.lease(null);
-    c.idleSince(now); // the server's idle clock restarts at the end of the exchange
+    c.lease = null;
+    c.idleSince = now; // the server's idle clock restarts at the end of the exchange
     if (c.state() != LEASED) {
       return; // the peer closed it while leased; already counted and freed
     }

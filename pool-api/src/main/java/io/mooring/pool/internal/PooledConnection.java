@@ -26,15 +26,10 @@ final class PooledConnection<C> implements ConnectionListener {
   static final int CLOSED = 4;
 
   private static final VarHandle STATE;
-  private static final VarHandle IDLE_SINCE;
-  private static final VarHandle LEASE;
 
   static {
     try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      STATE = lookup.findVarHandle(PooledConnection.class, "state", int.class);
-      IDLE_SINCE = lookup.findVarHandle(PooledConnection.class, "idleSince", long.class);
-      LEASE = lookup.findVarHandle(PooledConnection.class, "lease", DefaultLease.class);
+      STATE = MethodHandles.lookup().findVarHandle(PooledConnection.class, "state", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -83,23 +78,6 @@ final class PooledConnection<C> implements ConnectionListener {
 
   boolean cas(int expect, int update) {
     return STATE.compareAndSet(this, expect, update);
-  }
-
-  /**
-   * Sets {@link #idleSince} with a release store rather than a volatile one: the hot path sets it
-   * just before a state change, a full fence that publishes it to whoever sees the new state, so a
-   * second fence buys nothing. Readers still read it as a volatile.
-   */
-  void idleSince(long nanos) {
-    IDLE_SINCE.setRelease(this, nanos);
-  }
-
-  /**
-   * Sets {@link #lease} with a release store: only leak detection reads it from another thread, and
-   * that tolerates seeing it a moment late.
-   */
-  void lease(DefaultLease<C> current) {
-    LEASE.setRelease(this, current);
   }
 
   /** The transport saw the connection end by itself. */
