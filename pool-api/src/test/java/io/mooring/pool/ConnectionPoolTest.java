@@ -229,6 +229,45 @@ class ConnectionPoolTest {
   }
 
   @Test
+  void blockingAcquireTimesItselfOutWithoutATimer() throws Exception {
+    try (PoolHarness h = new PoolHarness(b -> b.maxConnectionsPerDestination(1))) {
+      Lease<FakeConnection> held = h.lease(A);
+      int tasks = h.scheduler.pending();
+      // The blocking caller's own wait is real time: the one place a test waits, 50 ms.
+      assertThatThrownBy(() -> h.pool.acquire(A, Duration.ofMillis(50)))
+          .isInstanceOf(AcquireTimeoutException.class)
+          .hasMessageStartingWith("no connection to http://a.example:80 within ")
+          .hasMessageContaining("total=1 (active=1, idle=0, connecting=0, retiring=0), pending=0");
+      assertThat(h.scheduler.pending()).isEqualTo(tasks); // no timer was scheduled for it
+      assertThat(h.pool.stats(A).pending()).isZero();
+      held.close();
+      assertThat(h.pool.stats(A).idle()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void blockingAcquireWaitsForAReturnedConnection() throws Exception {
+    try (PoolHarness h = new PoolHarness(b -> b.maxConnectionsPerDestination(1))) {
+      Lease<FakeConnection> held = h.lease(A);
+      CompletableFuture<Lease<FakeConnection>> blocked =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return h.pool.acquire(A, Duration.ofSeconds(30));
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      while (h.pool.stats(A).pending() == 0) {
+        Thread.onSpinWait(); // until the other thread has queued
+      }
+      held.close();
+      assertThat(blocked.get(30, java.util.concurrent.TimeUnit.SECONDS).connection())
+          .isSameAs(held.connection());
+    }
+  }
+
+  @Test
   void blockingAcquireReturnsALease() throws Exception {
     try (PoolHarness h = new PoolHarness()) {
       try (Lease<FakeConnection> lease = h.pool.acquire(A, Duration.ofSeconds(1))) {

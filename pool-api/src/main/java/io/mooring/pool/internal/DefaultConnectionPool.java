@@ -18,10 +18,10 @@ import io.mooring.pool.Transport;
 import io.mooring.pool.internal.DestinationMeters.Outcome;
 import io.mooring.pool.ports.PortMonitor;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -94,6 +94,11 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     return acquire(destination, settings.acquireTimeout().toNanos());
   }
 
+  /**
+   * Acquires with a timer of {@code timeoutNanos} on the scheduler, or, for {@code timeoutNanos <
+   * 0}, with no timer: a blocking caller times its own wait, which spares the scheduler's queue and
+   * thread a wake-up per waiting acquire.
+   */
   private CompletableFuture<Lease<C>> acquire(Destination destination, long timeoutNanos) {
     Objects.requireNonNull(destination, "destination");
     for (; ; ) {
@@ -141,18 +146,28 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
         return lease; // no future needed
       }
     }
-    CompletableFuture<Lease<C>> f = acquire(destination, timeout.toNanos());
+    CompletableFuture<Lease<C>> f = acquire(destination, -1);
     try {
-      // The pool's own timer fails the future; the extra second only guards a stalled scheduler.
-      return f.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+      f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      if (f instanceof Waiter<C> w) {
+        w.partition.timeout(w); // unless a lease won the race: then done() returns it
+      }
     } catch (InterruptedException e) {
       withdraw(f);
       throw e;
-    } catch (TimeoutException e) {
-      withdraw(f);
-      throw new InterruptedIOException(
-          "acquire of " + destination + " timed out; the pool's scheduler is stalled");
     } catch (ExecutionException e) {
+      // done() rethrows the cause
+    }
+    return done(destination, f);
+  }
+
+  /** The lease of a completed acquire, or its failure rethrown as the pool's exception. */
+  private static <C> Lease<C> done(Destination destination, CompletableFuture<Lease<C>> f)
+      throws IOException {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
         throw io;

@@ -178,13 +178,17 @@ final class Partition<C> {
   }
 
   private void startTimer(Waiter<C> waiter, long timeoutNanos) {
+    if (timeoutNanos < 0) {
+      return; // a blocking acquirer times itself
+    }
     waiter.timer = pool.scheduler().schedule(() -> timeout(waiter), timeoutNanos);
     if (waiter.isDone()) { // completed before the timer was stored
       waiter.timer.cancel();
     }
   }
 
-  private void timeout(Waiter<C> waiter) {
+  /** Fails {@code waiter} with an {@link AcquireTimeoutException}, unless it is done already. */
+  void timeout(Waiter<C> waiter) {
     if (waiter.isDone()) {
       return;
     }
