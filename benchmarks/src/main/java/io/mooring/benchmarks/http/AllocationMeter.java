@@ -2,7 +2,6 @@ package io.mooring.benchmarks.http;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,16 +10,16 @@ import java.util.Map;
  * threads (named {@link NettyFixedServer#THREAD_PREFIX}…), so that a client's allocation counts
  * wherever it happens: the calling thread, the client's event loops, its executor.
  *
- * <p>On JDK 21 and later, {@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes} (all
- * threads since JVM start, the dead ones included) minus the server threads. On JDK 17 that method
- * does not exist, so it is the sum of {@code getThreadAllocatedBytes} over the threads live at the
- * second snapshot: what a thread that died in between allocated is lost (the clients keep their
- * threads for the whole run, so little is).
+ * <p>{@code com.sun.management.ThreadMXBean#getTotalThreadAllocatedBytes} (JDK 14 and later, so on
+ * the project's JDK 17 too): all threads since JVM start, those that died in between included,
+ * minus the server threads' own. Where the JVM does not support it, the sum of {@code
+ * getThreadAllocatedBytes} over the threads live at the second snapshot, which loses what a thread
+ * that died in between allocated.
  */
 final class AllocationMeter {
   private final com.sun.management.ThreadMXBean threads =
       ManagementFactory.getPlatformMXBean(com.sun.management.ThreadMXBean.class);
-  private final Method total = totalMethod();
+  private final boolean exact = supportsTotal();
 
   /** One reading: the whole-JVM total (if available) and per live thread id. */
   final class Snapshot {
@@ -55,9 +54,9 @@ final class AllocationMeter {
     threads.setThreadAllocatedMemoryEnabled(true);
   }
 
-  /** Whether the whole-JVM total (JDK 21+) is used rather than the live-thread sum. */
+  /** Whether the whole-JVM total is used rather than the live-thread sum. */
   boolean exact() {
-    return total != null;
+    return exact;
   }
 
   Snapshot snapshot() {
@@ -80,21 +79,15 @@ final class AllocationMeter {
   }
 
   private long total() {
-    if (total == null) {
-      return -1;
-    }
-    try {
-      return (Long) total.invoke(threads);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return -1;
-    }
+    return exact ? threads.getTotalThreadAllocatedBytes() : -1;
   }
 
-  private static Method totalMethod() {
+  private boolean supportsTotal() {
     try {
-      return com.sun.management.ThreadMXBean.class.getMethod("getTotalThreadAllocatedBytes");
-    } catch (NoSuchMethodException e) {
-      return null; // JDK 17-20
+      threads.setThreadAllocatedMemoryEnabled(true);
+      return threads.getTotalThreadAllocatedBytes() >= 0;
+    } catch (UnsupportedOperationException e) {
+      return false;
     }
   }
 }

@@ -65,6 +65,7 @@ public final class HttpHarness {
     header(servers.keySet());
     List<String> names = new ArrayList<>(contenders.keySet());
     List<RunResult> runs = new ArrayList<>();
+    warmUpJvm(contenders, servers);
     int total = servers.size() * options.rounds() * options.inFlight().size() * names.size();
     int done = 0;
     for (Map.Entry<String, TargetServer.Starter> server : servers.entrySet()) {
@@ -74,7 +75,8 @@ public final class HttpHarness {
           int shift = (round * options.inFlight().size() + level) % names.size();
           for (int k = 0; k < names.size(); k++) {
             String name = names.get((k + shift) % names.size());
-            RunResult r = runOne(contenders.get(name), server.getKey(), server.getValue(), n);
+            RunResult r =
+                runOne(contenders.get(name), server.getKey(), server.getValue(), n, options);
             runs.add(r);
             done++;
             System.err.printf(
@@ -111,10 +113,40 @@ public final class HttpHarness {
     return 0;
   }
 
+  /**
+   * Before the first measured run, runs every JVM client once against each server at the highest
+   * concurrency for twice the warm-up, discarded, so that the first client measured does not pay
+   * for compiling the shared code (Netty, the server, the JDK's networking).
+   */
+  private void warmUpJvm(
+      Map<String, Contender> contenders, Map<String, TargetServer.Starter> servers) {
+    int n = options.inFlight().stream().mapToInt(Integer::intValue).max().orElse(1);
+    HarnessOptions warm =
+        new HarnessOptions(
+            2 * Math.max(options.warmUpMillis(), 100),
+            0,
+            1,
+            options.inFlight(),
+            options.servers(),
+            options.clients());
+    System.err.println("JVM warm-up (discarded)...");
+    for (Map.Entry<String, TargetServer.Starter> server : servers.entrySet()) {
+      for (Contender c : contenders.values()) {
+        if (c instanceof JvmClientContender) {
+          runOne(c, server.getKey(), server.getValue(), n, warm);
+        }
+      }
+    }
+  }
+
   private RunResult runOne(
-      Contender contender, String serverKind, TargetServer.Starter starter, int inFlight) {
+      Contender contender,
+      String serverKind,
+      TargetServer.Starter starter,
+      int inFlight,
+      HarnessOptions o) {
     try {
-      return contender.run(serverKind, starter, inFlight, options);
+      return contender.run(serverKind, starter, inFlight, o);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return RunResult.broken(serverKind, contender.name(), inFlight, e);
@@ -210,7 +242,7 @@ public final class HttpHarness {
         "Allocation: "
             + (allocation.exact()
                 ? "getTotalThreadAllocatedBytes (all threads)"
-                : "sum of getThreadAllocatedBytes over live threads (JDK 17: dead threads lost)")
+                : "sum of getThreadAllocatedBytes over live threads (dead threads lost)")
             + ", server threads excluded; latency: HdrHistogram per load thread, merged");
   }
 

@@ -56,7 +56,9 @@ final class WrkContender implements Contender {
       Process p = new ProcessBuilder(binary.toString(), "-v").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(5, TimeUnit.SECONDS);
-      return out.lines().findFirst().orElse("wrk").trim();
+      String line = out.lines().findFirst().orElse("wrk").trim();
+      int copyright = line.indexOf(" Copyright");
+      return copyright > 0 ? line.substring(0, copyright) : line;
     } catch (IOException e) {
       return "wrk";
     } catch (InterruptedException e) {
