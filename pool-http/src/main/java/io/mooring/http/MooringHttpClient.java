@@ -147,7 +147,10 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
   @Override
   public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException {
-    CompletableFuture<HttpResponse<T>> f = sendAsync(request, handler);
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(handler, "responseBodyHandler");
+    // Blocking: only this thread waits on the future, so it may be completed on any thread.
+    CompletableFuture<HttpResponse<T>> f = engine.send(request, handler, settings.redirect, true);
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -180,7 +183,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
       HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(handler, "responseBodyHandler");
-    return engine.send(request, handler, settings.redirect);
+    return engine.send(request, handler, settings.redirect, false);
   }
 
   /** As {@link #sendAsync(HttpRequest, HttpResponse.BodyHandler)}; push promises never come. */

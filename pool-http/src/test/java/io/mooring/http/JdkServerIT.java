@@ -30,10 +30,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -234,6 +238,39 @@ class JdkServerIT {
     }
     System.out.println("10,000 GETs at 16 in flight opened " + opened() + " connections");
     assertThat(opened()).isBetween(1.0, 20.0);
+  }
+
+  @Test
+  void asyncDependentsRunOnTheExecutorEvenForHandlersFinishedOnTheEventLoop() throws Exception {
+    // The response is held back until the dependent is registered, so it cannot run on this thread.
+    AtomicReference<CountDownLatch> gate = new AtomicReference<>();
+    server.handle(
+        "/gate",
+        ex -> {
+          try {
+            gate.get().await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          JdkServer.respond(ex, 200, "opened");
+        });
+    ExecutorService userExecutor =
+        Executors.newFixedThreadPool(2, r -> new Thread(r, "user-executor"));
+    try (MooringHttpClient c = MooringHttpClient.newBuilder().executor(userExecutor).build()) {
+      for (HttpResponse.BodyHandler<?> handler :
+          List.of(BodyHandlers.ofString(), BodyHandlers.ofInputStream())) {
+        CountDownLatch release = new CountDownLatch(1);
+        gate.set(release);
+        CompletableFuture<String> thread =
+            c.sendAsync(get("/gate"), handler).thenApply(r -> Thread.currentThread().getName());
+        release.countDown();
+        assertThat(thread.get(5, TimeUnit.SECONDS)).isEqualTo("user-executor");
+        // Blocking sends of the same handler still see the whole body.
+        assertThat(c.send(get("/hello"), BodyHandlers.ofString()).body()).isEqualTo("hello");
+      }
+    } finally {
+      userExecutor.shutdownNow();
+    }
   }
 
   @Test

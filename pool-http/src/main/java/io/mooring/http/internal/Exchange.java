@@ -84,11 +84,17 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   private long drained;
   private ScheduledFuture<?> drainTimer;
 
+  /**
+   * An exchange on {@code lease}'s channel. {@code executor} runs the request body publisher;
+   * {@code bodyExecutor} signals the response body subscriber (the executor, or a direct executor
+   * for {@link InlineBodyHandlers}).
+   */
   Exchange(
       Lease<Channel> lease,
       HttpRequest request,
       Map<String, String> extraHeaders,
       Executor executor,
+      Executor bodyExecutor,
       long maxBodySize) {
     this.lease = lease;
     this.ch = lease.connection();
@@ -99,7 +105,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     this.destination = lease.destination();
     Integer uses = ch.attr(USES).get();
     this.reused = uses != null && uses > 0;
-    this.pump = new ResponseBodyPump(executor, this);
+    this.pump = new ResponseBodyPump(bodyExecutor, this);
   }
 
   /** Completes with the final (non-1xx) response head, or fails. Completes on the event loop. */
@@ -143,6 +149,8 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       return;
     }
     handler.attach(this);
+    PooledChannels.markLeased(ch);
+    ch.config().setAutoRead(false); // reads follow the body subscriber's demand
     Integer uses = ch.attr(USES).get();
     ch.attr(USES).set(uses == null ? 1 : uses + 1);
     decoder.expectHeadResponse(request.method().equals("HEAD"));

@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a client runs on: its own {@link NettyTransport} (whose channels get the HTTP codec), its
@@ -32,7 +33,7 @@ public final class HttpEngine implements AutoCloseable {
   private final ConnectionPool<Channel> pool;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
-  private final ScheduledExecutorService timer;
+  private final Timer timer;
   private final HttpMetrics metrics;
   private volatile boolean closed;
 
@@ -87,10 +88,12 @@ public final class HttpEngine implements AutoCloseable {
       this.ownedExecutor = null;
       this.executor = userExecutor;
     }
-    ScheduledThreadPoolExecutor t =
-        new ScheduledThreadPoolExecutor(1, new DaemonThreadFactory("mooring-http-timer"));
-    t.setRemoveOnCancelPolicy(true);
-    this.timer = t;
+    // Nearly every request arms a timeout and cancels it soon after: a wheel makes both a lock-free
+    // enqueue with no wake-up of the timer thread, where a ScheduledThreadPoolExecutor takes a lock
+    // and re-sorts its heap twice per request. Timeouts fire within one 10 ms tick.
+    this.timer =
+        new HashedWheelTimer(
+            new DaemonThreadFactory("mooring-http-timer"), 10, TimeUnit.MILLISECONDS, 512);
     this.metrics =
         new HttpMetrics(config.meterRegistry(), config.uriTag(), config.poolSettings().name());
   }
@@ -119,22 +122,28 @@ public final class HttpEngine implements AutoCloseable {
     return metrics;
   }
 
-  ScheduledExecutorService timer() {
+  Timer timer() {
     return timer;
   }
 
   /**
    * Sends {@code request} after validating it (throws {@link IllegalArgumentException} at once on
-   * bad input), following redirects per {@code redirect}.
+   * bad input), following redirects per {@code redirect}. With {@code blocking} the caller promises
+   * to only wait on the returned future (as {@code HttpClient.send} does), so it may be completed
+   * on any thread; otherwise it is completed on the executor, so no dependent action of the caller
+   * runs on an event loop.
    */
   public <T> CompletableFuture<HttpResponse<T>> send(
-      HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpClient.Redirect redirect) {
+      HttpRequest request,
+      HttpResponse.BodyHandler<T> handler,
+      HttpClient.Redirect redirect,
+      boolean blocking) {
     RequestValidator.validate(request);
     if (closed) {
       return CompletableFuture.failedFuture(
           new java.io.IOException("client is closed; cannot send " + request.uri()));
     }
-    RequestFlow<T> flow = new RequestFlow<>(this, request, handler, redirect);
+    RequestFlow<T> flow = new RequestFlow<>(this, request, handler, redirect, blocking);
     flow.start();
     return flow.result();
   }
@@ -166,7 +175,7 @@ public final class HttpEngine implements AutoCloseable {
       try {
         transport.close();
       } finally {
-        timer.shutdownNow();
+        timer.stop();
         if (ownedExecutor != null) {
           ownedExecutor.shutdown();
         }

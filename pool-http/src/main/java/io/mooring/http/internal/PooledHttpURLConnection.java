@@ -184,7 +184,8 @@ public class PooledHttpURLConnection extends HttpURLConnection {
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
     HttpClient.Redirect redirect =
         instanceFollowRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER;
-    return engine.send(b.build(), HttpResponse.BodyHandlers.ofInputStream(), redirect);
+    // Only waited on (never chained), so it may complete on any thread.
+    return engine.send(b.build(), HttpResponse.BodyHandlers.ofInputStream(), redirect, true);
   }
 
   /** The response, sending the request first if needed. */

@@ -4,8 +4,8 @@ import io.mooring.http.MalformedResponseException;
 import io.mooring.pool.ConnectFailedException;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
-import io.mooring.pool.netty.PooledChannels;
 import io.netty.channel.Channel;
+import io.netty.util.Timeout;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -38,8 +38,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One call of {@code send}/{@code sendAsync}: acquires connections, runs {@link Exchange}s, retries
  * the keep-alive race under Go's rule, follows redirects, answers basic authentication, keeps
- * cookies, enforces the request timeout and records the request timer. The result future is always
- * completed on the executor, so no user code runs on an event loop.
+ * cookies, enforces the request timeout and records the request timer. No user code runs on an
+ * event loop: a response for one of the JDK's collecting body handlers ({@link InlineBodyHandlers})
+ * is finished on the event loop when no cookie handler or authenticator is set, every other one on
+ * the executor; the result future is completed on the executor unless the caller blocks on it.
  *
  * <p>Thread safe: its steps run one after another on whatever thread completed the previous one.
  *
@@ -59,11 +61,13 @@ final class RequestFlow<T> {
   private final HttpRequest original;
   private final HttpResponse.BodyHandler<T> handler;
   private final HttpClient.Redirect redirectPolicy;
+  private final boolean blocking;
+  private final boolean inline;
   private final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
   private final long startNanos = System.nanoTime();
   private volatile Exchange current;
   private volatile Future<?> acquiring;
-  private volatile Future<?> timeout;
+  private volatile Timeout timeout;
   private HttpResponse<T> previous;
   private int redirects;
   private boolean authTried;
@@ -74,11 +78,17 @@ final class RequestFlow<T> {
       HttpEngine engine,
       HttpRequest request,
       HttpResponse.BodyHandler<T> handler,
-      HttpClient.Redirect redirectPolicy) {
+      HttpClient.Redirect redirectPolicy,
+      boolean blocking) {
     this.engine = engine;
     this.original = request;
     this.handler = Objects.requireNonNull(handler, "responseBodyHandler");
     this.redirectPolicy = redirectPolicy;
+    this.blocking = blocking;
+    this.inline =
+        InlineBodyHandlers.isInline(handler)
+            && engine.config().cookieHandler() == null
+            && engine.config().authenticator() == null;
   }
 
   CompletableFuture<HttpResponse<T>> result() {
@@ -98,8 +108,8 @@ final class RequestFlow<T> {
       timeout =
           engine
               .timer()
-              .schedule(
-                  () ->
+              .newTimeout(
+                  unused ->
                       timedOut(
                           new HttpTimeoutException(
                               "request timed out after "
@@ -138,18 +148,25 @@ final class RequestFlow<T> {
             lease.close();
             return;
           }
-          Channel ch = lease.connection();
-          PooledChannels.markLeased(ch);
-          ch.config().setAutoRead(false);
           Exchange ex =
               new Exchange(
-                  lease, req, extra, engine.executor(), engine.config().maxResponseBodySize());
+                  lease,
+                  req,
+                  extra,
+                  engine.executor(),
+                  inline ? Runnable::run : engine.executor(),
+                  engine.config().maxResponseBodySize());
           current = ex;
-          ch.eventLoop().execute(ex::start);
+          lease.connection().eventLoop().execute(ex::start);
           if (result.isDone()) {
             ex.abort(new CancellationException("request ended while its exchange started"));
           }
-          ex.head().whenCompleteAsync((h, e) -> onHead(req, retries, ex, h, e), engine.executor());
+          if (inline) {
+            ex.head().whenComplete((h, e) -> onHead(req, retries, ex, h, e));
+          } else {
+            ex.head()
+                .whenCompleteAsync((h, e) -> onHead(req, retries, ex, h, e), engine.executor());
+          }
         });
   }
 
@@ -371,6 +388,10 @@ final class RequestFlow<T> {
   }
 
   private void complete(Runnable r) {
+    if (blocking) {
+      r.run();
+      return;
+    }
     try {
       engine.executor().execute(r);
     } catch (RejectedExecutionException e) {
@@ -379,9 +400,9 @@ final class RequestFlow<T> {
   }
 
   private void cancelTimeout() {
-    Future<?> t = timeout;
+    Timeout t = timeout;
     if (t != null) {
-      t.cancel(false);
+      t.cancel();
     }
   }
 
