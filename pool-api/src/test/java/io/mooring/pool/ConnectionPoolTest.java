@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -41,6 +42,32 @@ class ConnectionPoolTest {
         y.close(); // y returned last: the hottest
         FakeConnection expected = order == ReuseOrder.LIFO ? y.connection() : x.connection();
         assertThat(h.lease(A).connection()).as(order.name()).isSameAs(expected);
+      }
+    }
+  }
+
+  @Test
+  void reuseOrderHoldsAcrossManyIdleConnections() {
+    for (ReuseOrder order : ReuseOrder.values()) {
+      try (PoolHarness h = new PoolHarness(b -> b.reuseOrder(order))) {
+        List<Lease<FakeConnection>> leases = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          leases.add(h.lease(A));
+        }
+        List<FakeConnection> released = new ArrayList<>();
+        for (Lease<FakeConnection> l : leases) {
+          released.add(l.connection());
+          l.close();
+        }
+        if (order == ReuseOrder.LIFO) {
+          Collections.reverse(released);
+        }
+        List<FakeConnection> reused = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          reused.add(h.lease(A).connection());
+        }
+        assertThat(reused).as(order.name()).containsExactlyElementsOf(released);
+        assertThat(h.pool.stats(A).active()).isEqualTo(5);
       }
     }
   }

@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +53,7 @@ final class Partition<C> {
   private final long maxIdleNanos;
   private final long leakNanos;
 
-  private final ConcurrentLinkedDeque<PooledConnection<C>> idle = new ConcurrentLinkedDeque<>();
+  private final IdleConnections<C> idle = new IdleConnections<>();
   private final ConcurrentLinkedQueue<Waiter<C>> waiters = new ConcurrentLinkedQueue<>();
   private final Set<PooledConnection<C>> all = ConcurrentHashMap.newKeySet();
 
@@ -120,7 +119,7 @@ final class Partition<C> {
    */
   DefaultLease<C> pollIdle(long now) {
     PooledConnection<C> c;
-    while ((c = lifo ? idle.pollFirst() : idle.pollLast()) != null) {
+    while ((c = lifo ? idle.pollNewest() : idle.pollOldest()) != null) {
       if (!c.cas(IDLE, LEASED)) {
         continue; // closed by the peer or claimed by the housekeeper: it removes itself
       }
@@ -502,7 +501,7 @@ final class Partition<C> {
   }
 
   private void pushIdle(PooledConnection<C> c) {
-    idle.offerFirst(c);
+    idle.push(c);
     if (pending.get() > 0) {
       drain();
     }
@@ -623,21 +622,9 @@ final class Partition<C> {
     }
   }
 
-  /**
-   * Closes one idle connection to make room for another destination, oldest first. Returns whether
-   * it freed a slot.
-   */
+  /** X */
   boolean evictOneIdle() {
-    var oldestFirst = lifo ? idle.descendingIterator() : idle.iterator();
-    while (oldestFirst.hasNext()) {
-      PooledConnection<C> c = oldestFirst.next();
-      if (c.state() == CLOSED) {
-        oldestFirst.remove(); // pushed back while the peer closed it
-      } else if (closeNow(c, IDLE, fallbackMode(), CloseReason.EVICTED)) {
-        return true;
-      }
-    }
-    return false;
+    return idle.evictFirst(lifo, c -> closeNow(c, IDLE, fallbackMode(), CloseReason.EVICTED));
   }
 
   // ---------------------------------------------------------------- housekeeping
