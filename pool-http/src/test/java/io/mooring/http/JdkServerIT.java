@@ -265,7 +265,7 @@ class JdkServerIT {
             c.sendAsync(get("/gate"), handler).thenApply(r -> Thread.currentThread().getName());
         release.countDown();
         assertThat(thread.get(5, TimeUnit.SECONDS)).isEqualTo("user-executor");
-        // Blocking sends of the same handler still see the whole body.
+        // A blocking send on the same client, completed inline, still gets the whole body.
         assertThat(c.send(get("/hello"), BodyHandlers.ofString()).body()).isEqualTo("hello");
       }
     } finally {

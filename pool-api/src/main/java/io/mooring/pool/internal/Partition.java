@@ -622,7 +622,10 @@ final class Partition<C> {
     }
   }
 
-  /** X */
+  /**
+   * Closes one idle connection to make room for another destination: the one this partition would
+   * reuse last. Returns whether it freed a slot.
+   */
   boolean evictOneIdle() {
     return idle.evictFirst(lifo, c -> closeNow(c, IDLE, fallbackMode(), CloseReason.EVICTED));
   }
