@@ -178,7 +178,9 @@ final class RequestFlow<T> {
         LOG.log(
             System.Logger.Level.DEBUG,
             () -> "retrying " + req.method() + " " + req.uri() + " after " + cause);
-        attempt(req, retries + 1);
+        // A stale connection found before a byte was written costs nothing to skip: each one
+        // leaves the pool, so this loop is bounded by the pool's size and needs no budget.
+        attempt(req, ex.wroteAny() ? retries + 1 : retries);
       } else {
         fail(cause);
       }
@@ -229,7 +231,10 @@ final class RequestFlow<T> {
   }
 
   private boolean canRetry(HttpRequest req, Exchange ex, int retries, Throwable cause) {
-    if (!ex.reused || ex.responseStarted() || retries >= MAX_RETRIES || result.isDone()) {
+    if (!ex.reused || ex.responseStarted() || result.isDone()) {
+      return false;
+    }
+    if (ex.wroteAny() && retries >= MAX_RETRIES) {
       return false;
     }
     if (!(cause instanceof IOException)
