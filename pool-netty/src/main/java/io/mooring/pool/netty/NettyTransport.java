@@ -7,6 +7,7 @@ import io.mooring.pool.Transport;
 import io.mooring.pool.netty.internal.ChannelCloser;
 import io.mooring.pool.netty.internal.IdleWatchHandler;
 import io.mooring.pool.netty.internal.IoSupport;
+import io.mooring.pool.netty.internal.TlsFailureReset;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -53,7 +54,9 @@ import javax.net.ssl.TrustManagerFactory;
  * }</pre>
  *
  * <p><b>Pipeline.</b> Every channel gets, in order: an {@link SslHandler} for secure destinations
- * ({@link Destination#isSecure()}), the idle watch (which reports the channel's end to the pool,
+ * ({@link Destination#isSecure()}), below which a small handler turns the TLS handler's own close
+ * on a TLS error after the handshake (a bad record, a fatal alert) into a reset, so that it leaves
+ * no TIME_WAIT and counts as an abort; the idle watch (which reports the channel's end to the pool,
  * and aborts a channel whose peer sends bytes while it is idle, see {@link PooledChannels}), then
  * whatever the {@link Builder#channelInitializer} adds. The connect future completes once the
  * channel is connected and, for TLS, the handshake is done.
@@ -180,6 +183,7 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
                   protected void initChannel(Channel ch) {
                     open.add(ch);
                     if (ssl != null) {
+                      ch.pipeline().addLast("mooring-tls-reset", new TlsFailureReset(watch));
                       ch.pipeline().addLast("mooring-tls", newSslHandler(ch, ssl, destination));
                     }
                     ch.pipeline().addLast("mooring-idle-watch", watch);

@@ -83,11 +83,7 @@ public final class ChannelCloser {
     if (!channel.isOpen()) {
       return;
     }
-    try {
-      channel.config().setOption(ChannelOption.SO_LINGER, 0);
-    } catch (ChannelException e) {
-      LOG.log(System.Logger.Level.DEBUG, () -> "cannot set SO_LINGER=0 on " + channel, e);
-    }
+    lingerZero(channel);
     SslHandler ssl = channel.pipeline().get(SslHandler.class);
     if (ssl != null) {
       try {
@@ -97,5 +93,16 @@ public final class ChannelCloser {
       }
     }
     channel.close();
+  }
+
+  /**
+   * Sets SO_LINGER=0, so that the next close of {@code channel} sends RST and keeps no TIME_WAIT.
+   */
+  static void lingerZero(Channel channel) {
+    try {
+      channel.config().setOption(ChannelOption.SO_LINGER, 0);
+    } catch (ChannelException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "cannot set SO_LINGER=0 on " + channel, e);
+    }
   }
 }

@@ -48,6 +48,9 @@ public final class IdleWatchHandler extends ChannelInboundHandlerAdapter {
   /** Set on the event loop once the connect future completed: from then on ends are reported. */
   private boolean armed;
 
+  /** A handler of ours is closing the channel unasked, with a reset; event loop only. */
+  private boolean resetUnasked;
+
   /** The one report was made (or must not be made); event loop only. */
   private boolean reported;
 
@@ -140,6 +143,19 @@ public final class IdleWatchHandler extends ChannelInboundHandlerAdapter {
     return true;
   }
 
+  /**
+   * Called on the event loop when a handler of the channel (the TLS handler, on a TLS error) closes
+   * a connected channel that the pool did not ask to close. Returns whether that close must reset:
+   * true once the connect completed, and then the channel's end is reported as an abort.
+   */
+  boolean closingUnasked() {
+    if (!armed || closeRequested || reported) {
+      return false;
+    }
+    resetUnasked = true;
+    return true;
+  }
+
   // ------------------------------------------------------------ pipeline side
 
   @Override
@@ -196,8 +212,9 @@ public final class IdleWatchHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (armed && !reported && !closeRequested) {
-      // Netty closed our half as soon as it read the peer's FIN: no CLOSE_WAIT is left behind.
-      report(ClosedBy.PEER, cause);
+      // Either we reset it (a TLS error), or Netty closed our half as soon as it read the peer's
+      // FIN: no CLOSE_WAIT is left behind.
+      report(resetUnasked ? ClosedBy.ABORT : ClosedBy.PEER, cause);
     }
     reported = true;
     ctx.fireChannelInactive();

@@ -3,6 +3,7 @@ package io.mooring.pool.netty.testing;
 import io.mooring.pool.testing.SocketTable;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,6 +18,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.ExtendedSSLSession;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -45,6 +49,9 @@ import javax.net.ssl.SSLSession;
  * yet, so that the table can be filtered by that port.
  */
 public final class TestServer implements AutoCloseable {
+  /** An application_data record whose 32 bytes no key decrypts. */
+  public static final byte[] BAD_RECORD = badRecord();
+
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
   private final Channel server;
@@ -132,6 +139,74 @@ public final class TestServer implements AutoCloseable {
   /** The SNI host names clients sent. */
   public List<String> sniNames() {
     return sniNames;
+  }
+
+  /**
+   * Writes {@code bytes} as they are to every open connection, below TLS if there is any: to a TLS
+   * client they are not a valid record. Returns how many connections were written to.
+   */
+  public int injectRaw(byte[] bytes) {
+    int n = 0;
+    for (Channel c : children) {
+      ChannelHandlerContext below = c.pipeline().context(SslHandler.class);
+      // A write from the TLS handler's own context starts below it, so it is not encrypted.
+      (below != null ? below : c.pipeline().firstContext())
+          .writeAndFlush(c.alloc().buffer(bytes.length).writeBytes(bytes));
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Makes the TLS engine of every open connection fail with a fatal {@code bad_record_mac} alert
+   * and sends that alert, encrypted as the session requires, without closing the connection.
+   * Returns how many connections were sent one.
+   */
+  public int injectFatalAlert() {
+    int n = 0;
+    for (Channel c : children) {
+      SslHandler ssl = c.pipeline().get(SslHandler.class);
+      if (ssl == null) {
+        continue;
+      }
+      c.eventLoop().execute(() -> sendFatalAlert(c, ssl));
+      n++;
+    }
+    return n;
+  }
+
+  private static byte[] badRecord() {
+    byte[] r = new byte[5 + 32];
+    r[0] = 23; // application_data
+    r[1] = 3;
+    r[2] = 3; // TLS 1.2 on the wire, as TLS 1.3 records say too
+    r[4] = 32;
+    for (int i = 5; i < r.length; i++) {
+      r[i] = (byte) i;
+    }
+    return r;
+  }
+
+  private static void sendFatalAlert(Channel c, SslHandler ssl) {
+    SSLEngine engine = ssl.engine();
+    try {
+      // A record that does not decrypt is fatal to the engine, which queues a bad_record_mac
+      // alert for the next wrap: exactly what a server does when it receives one.
+      engine.unwrap(
+          ByteBuffer.wrap(BAD_RECORD),
+          ByteBuffer.allocate(engine.getSession().getApplicationBufferSize()));
+    } catch (SSLException expected) {
+      // the alert is queued
+    }
+    ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+    try {
+      engine.wrap(ByteBuffer.allocate(0), out);
+    } catch (SSLException e) {
+      throw new IllegalStateException("the engine did not produce its alert", e);
+    }
+    out.flip();
+    ChannelHandlerContext below = c.pipeline().context(ssl);
+    below.writeAndFlush(Unpooled.wrappedBuffer(out));
   }
 
   /** Stops the server, resetting connections still open so that it leaves no TIME_WAIT either. */
