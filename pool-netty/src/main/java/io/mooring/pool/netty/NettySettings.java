@@ -23,6 +23,7 @@ public final class NettySettings {
   private final Duration tlsHandshakeTimeout;
   private final boolean hostnameVerification;
   private final Duration abortDrainTimeout;
+  private final int resolverThreads;
 
   private NettySettings(Builder b) {
     this.connectTimeout = b.connectTimeout;
@@ -34,6 +35,7 @@ public final class NettySettings {
     this.tlsHandshakeTimeout = b.tlsHandshakeTimeout;
     this.hostnameVerification = b.hostnameVerification;
     this.abortDrainTimeout = b.abortDrainTimeout;
+    this.resolverThreads = b.resolverThreads;
   }
 
   /** A builder holding the defaults. */
@@ -117,6 +119,15 @@ public final class NettySettings {
     return abortDrainTimeout;
   }
 
+  /**
+   * Threads that resolve host names for new connections, off the event loops (see {@link
+   * HostResolver}): at most this many slow lookups run at once, more wait in line. The threads are
+   * daemons, started on demand and ended after 30 s without work. Default 2; 1 to 64.
+   */
+  public int resolverThreads() {
+    return resolverThreads;
+  }
+
   @Override
   public String toString() {
     return "NettySettings{connectTimeout="
@@ -137,6 +148,8 @@ public final class NettySettings {
         + hostnameVerification
         + ", abortDrainTimeout="
         + abortDrainTimeout
+        + ", resolverThreads="
+        + resolverThreads
         + '}';
   }
 
@@ -154,6 +167,7 @@ public final class NettySettings {
     private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
     private boolean hostnameVerification = true;
     private Duration abortDrainTimeout = Duration.ofMillis(200);
+    private int resolverThreads = 2;
 
     private Builder() {}
 
@@ -167,6 +181,7 @@ public final class NettySettings {
       tlsHandshakeTimeout = s.tlsHandshakeTimeout;
       hostnameVerification = s.hostnameVerification;
       abortDrainTimeout = s.abortDrainTimeout;
+      resolverThreads = s.resolverThreads;
     }
 
     /** See {@link NettySettings#connectTimeout()}. */
@@ -223,6 +238,12 @@ public final class NettySettings {
       return this;
     }
 
+    /** See {@link NettySettings#resolverThreads()}. */
+    public Builder resolverThreads(int threads) {
+      this.resolverThreads = threads;
+      return this;
+    }
+
     /**
      * Validates and returns the settings.
      *
@@ -235,6 +256,10 @@ public final class NettySettings {
       between("abortDrainTimeout", abortDrainTimeout, Duration.ZERO, Duration.ofSeconds(10));
       if (ioThreads < 0 || ioThreads > 1024) {
         throw new IllegalArgumentException("ioThreads is " + ioThreads + "; expected 0..1024");
+      }
+      if (resolverThreads < 1 || resolverThreads > 64) {
+        throw new IllegalArgumentException(
+            "resolverThreads is " + resolverThreads + "; expected 1..64");
       }
       if (localBindAddress != null
           && (localBindAddress.isAnyLocalAddress() || localBindAddress.isMulticastAddress())) {

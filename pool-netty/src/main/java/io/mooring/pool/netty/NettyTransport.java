@@ -7,6 +7,7 @@ import io.mooring.pool.Transport;
 import io.mooring.pool.netty.internal.ChannelCloser;
 import io.mooring.pool.netty.internal.IdleWatchHandler;
 import io.mooring.pool.netty.internal.IoSupport;
+import io.mooring.pool.netty.internal.ResolverThreads;
 import io.mooring.pool.netty.internal.TlsFailureReset;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -21,6 +22,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -70,8 +72,11 @@ import javax.net.ssl.TrustManagerFactory;
  * CloseMode)}. The transport outlives the pools that use it; close the pools first. {@link
  * #close()} aborts (RST, no TIME_WAIT) any channel still open, then shuts down an owned group.
  *
- * <p><b>DNS.</b> Destination host names are resolved by Netty's default resolver, which calls the
- * JDK's blocking resolver on the event loop.
+ * <p><b>DNS.</b> Host names are resolved by a {@link HostResolver} (default the JDK's, with its
+ * cache) on a few resolver threads of the transport ({@link NettySettings#resolverThreads()}),
+ * never on an event loop: a slow DNS server delays only the connects waiting for that name. The
+ * connect timeout starts once the name is resolved; the pool's acquire timeout bounds the whole
+ * wait.
  *
  * <p>Thread safe.
  */
@@ -88,6 +93,7 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
   private final PeerCloseRequester peerCloseRequester;
   private final Consumer<? super Channel> channelInitializer;
   private final ChannelCloser closer;
+  private final ResolverThreads resolver;
   private final Set<Channel> open = ConcurrentHashMap.newKeySet();
   private volatile SslContext defaultSsl;
   private volatile boolean closed;
@@ -108,10 +114,13 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
     this.peerCloseRequester = b.peerCloseRequester;
     this.channelInitializer = b.channelInitializer;
     this.closer = new ChannelCloser(settings.abortDrainTimeout().toNanos());
+    this.resolver = new ResolverThreads(b.resolver, settings.resolverThreads());
     Bootstrap bs =
         new Bootstrap()
             .group(group)
             .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            // Addresses arrive resolved (ResolverThreads): Netty must never resolve on the loop.
+            .resolver(NoopAddressResolverGroup.INSTANCE)
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
             .option(ChannelOption.TCP_NODELAY, settings.tcpNoDelay())
@@ -153,8 +162,10 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
   }
 
   /**
-   * Opens a channel to {@code destination}, TLS included for secure schemes. The future fails with
-   * the connect error (Netty's message names the address), or with an {@link SSLHandshakeException}
+   * Opens a channel to {@code destination}, TLS included for secure schemes, once its host name is
+   * resolved off the event loops (see {@link HostResolver}). The future fails with an {@link
+   * java.net.UnknownHostException} naming the destination when the name does not resolve, with the
+   * connect error (Netty's message names the address), or with an {@link SSLHandshakeException}
    * naming the destination when TLS fails; a failed channel is already closed. From completion on,
    * the end of the channel is reported to {@code listener} once, unless the pool closed it.
    */
@@ -163,8 +174,7 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(listener, "listener");
     if (closed) {
-      return CompletableFuture.failedFuture(
-          new IllegalStateException("transport is closed; cannot connect to " + destination));
+      return CompletableFuture.failedFuture(closedException(destination));
     }
     SslContext ssl;
     try {
@@ -192,8 +202,31 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
                     }
                   }
                 });
-    SocketAddress remote =
-        InetSocketAddress.createUnresolved(destination.host(), destination.port());
+    resolver
+        .resolve(destination)
+        .whenComplete(
+            (remote, error) -> {
+              if (error != null) {
+                result.completeExceptionally(error);
+              } else if (closed) {
+                result.completeExceptionally(closedException(destination));
+              } else {
+                open(b, remote, watch, result, destination);
+              }
+            });
+    return result;
+  }
+
+  private static IllegalStateException closedException(Destination destination) {
+    return new IllegalStateException("transport is closed; cannot connect to " + destination);
+  }
+
+  private void open(
+      Bootstrap b,
+      InetSocketAddress remote,
+      IdleWatchHandler watch,
+      CompletableFuture<Channel> result,
+      Destination destination) {
     ChannelFuture connecting =
         settings.localBindAddress().isPresent()
             ? b.connect(remote, new InetSocketAddress(settings.localBindAddress().get(), 0))
@@ -221,7 +254,6 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
                     }
                   });
         });
-    return result;
   }
 
   private void ready(
@@ -384,6 +416,7 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
         break;
       }
     }
+    resolver.close();
     if (ownsGroup) {
       if (!group
           .shutdownGracefully(0, 2, TimeUnit.SECONDS)
@@ -406,6 +439,7 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
     private TrustManagerFactory trustManager;
     private PeerCloseRequester peerCloseRequester;
     private Consumer<? super Channel> channelInitializer;
+    private HostResolver resolver = HostResolver.system();
 
     private Builder() {}
 
@@ -458,6 +492,15 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
      */
     public Builder channelInitializer(Consumer<? super Channel> initializer) {
       this.channelInitializer = Objects.requireNonNull(initializer, "channelInitializer");
+      return this;
+    }
+
+    /**
+     * How host names become addresses; called on the transport's resolver threads, never on an
+     * event loop, so it may block. Default {@link HostResolver#system()}.
+     */
+    public Builder resolver(HostResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 

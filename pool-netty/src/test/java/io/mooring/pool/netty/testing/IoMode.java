@@ -14,11 +14,17 @@ public enum IoMode {
 
   /** A transport builder for this mode; skips (with the reason) where epoll is unavailable. */
   public NettyTransport.Builder builder(NettySettings.Builder settings) {
+    return builder(settings, 2);
+  }
+
+  /** {@link #builder(NettySettings.Builder)} with {@code ioThreads} event loops. */
+  public NettyTransport.Builder builder(NettySettings.Builder settings, int ioThreads) {
     if (this == EPOLL) {
       assumeTrue(
           Epoll.isAvailable(), () -> "native epoll unavailable: " + Epoll.unavailabilityCause());
     }
-    return NettyTransport.builder().settings(settings.forceNio(this == NIO).ioThreads(2).build());
+    return NettyTransport.builder()
+        .settings(settings.forceNio(this == NIO).ioThreads(ioThreads).build());
   }
 
   /** Skips, saying why, where the kernel socket table cannot be read. */
