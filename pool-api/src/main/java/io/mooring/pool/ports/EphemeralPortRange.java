@@ -50,13 +50,15 @@ public record EphemeralPortRange(int low, int high) {
    * throws nothing.
    */
   public static EphemeralPortRange read(Path root) {
-    Path file = root.resolve("proc/sys/net/ipv4/ip_local_port_range");
+    Path file = root.resolve(ProcFileReader.PORT_RANGE_FILE);
     if (!Files.isReadable(file)) {
       return LINUX_DEFAULT;
     }
     try {
-      EphemeralPortRange r = new ProcFileReader(256).readPortRange(file);
-      return r == null ? LINUX_DEFAULT : r;
+      int[] lowHigh = new int[2];
+      return new ProcFileReader(256).readPortRange(file, lowHigh)
+          ? new EphemeralPortRange(lowHigh[0], lowHigh[1])
+          : LINUX_DEFAULT;
     } catch (IOException e) {
       return LINUX_DEFAULT;
     }

@@ -1,5 +1,7 @@
 package io.mooring.pool.ports;
 
+import io.mooring.pool.ports.internal.DestinationTag;
+import io.mooring.pool.ports.internal.PortWarnings;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
 import java.util.Locale;
@@ -28,14 +30,6 @@ import java.util.regex.Pattern;
  * two apart themselves.
  */
 public final class PortExhaustion {
-  /** What to do about it; shared with the monitor's warnings. */
-  static final String FIXES =
-      "To fix: reuse connections instead of opening one per request (keep-alive; Mooring's pool"
-          + " does this), let the server close first so the TIME_WAIT lands on its side (don't"
-          + " send 'Connection: close' or call disconnect()/close() on every request), abort idle"
-          + " connections with RST (SO_LINGER=0) rather than close(), or widen"
-          + " net.ipv4.ip_local_port_range.";
-
   private static final String[] MESSAGES = {
     "cannot assign requested address", // Linux strerror(EADDRNOTAVAIL): NIO, Netty epoll, io_uring
     "can't assign requested address", // macOS and BSD strerror(EADDRNOTAVAIL)
@@ -81,9 +75,11 @@ public final class PortExhaustion {
 
   /**
    * The exception for a connect to {@code remote} that failed with EADDRNOTAVAIL, counted from a
-   * snapshot of {@code monitor} that reports {@code remote} (its last if under 1 s old, else a
-   * fresh scan on the calling thread). {@code monitor} may be null or unavailable: the message then
-   * says the counts are unknown.
+   * snapshot of {@code monitor} that reports {@code remote}: its last one if under 1 s old. A
+   * {@link PortMonitor#start() started} monitor never scans on the calling thread (which may be an
+   * event loop): it answers from its last snapshot and scans at once on its own scheduler; an
+   * unstarted one scans on the calling thread. {@code monitor} may be null or unavailable: the
+   * message then says the counts are unknown.
    */
   public static PortExhaustedException exception(
       InetSocketAddress remote, PortMonitor monitor, Throwable cause) {
@@ -99,7 +95,7 @@ public final class PortExhaustion {
   public static PortExhaustedException exception(
       InetSocketAddress remote, PortSnapshot snapshot, Throwable cause) {
     Objects.requireNonNull(remote, "remote");
-    String destination = PortMonitor.tag(remote);
+    String destination = DestinationTag.of(remote);
     boolean known = snapshot != null && snapshot.available();
     EphemeralPortRange range =
         known ? snapshot.range() : EphemeralPortRange.read(java.nio.file.Path.of("/"));
@@ -125,7 +121,7 @@ public final class PortExhaustion {
         sb.append(", ").append(u.closeWait()).append(" in CLOSE_WAIT (a leak: close them)");
       }
       sb.append(" (")
-          .append(PortMonitor.percent(sockets / (double) range.size()))
+          .append(PortWarnings.percent(sockets / (double) range.size()))
           .append(" of")
           .append(" the range). ");
       if (sockets < range.size() * 0.9) {
@@ -140,7 +136,7 @@ public final class PortExhaustion {
       sb.append("Sockets in use and in TIME_WAIT toward it are unknown (no /proc/net/tcp here).")
           .append(" ");
     }
-    sb.append(FIXES);
+    sb.append(PortWarnings.FIXES);
     return new PortExhaustedException(sb.toString(), destination, range, sockets, timeWait, cause);
   }
 }

@@ -4,34 +4,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.mooring.pool.Scheduler;
 import io.mooring.pool.Ticker;
-import io.mooring.pool.ports.internal.EndpointTable;
-import io.mooring.pool.ports.internal.ProcFileReader;
-import io.mooring.pool.ports.internal.TcpTableParser;
+import io.mooring.pool.ports.internal.DestinationTag;
+import io.mooring.pool.ports.internal.PortMeters;
+import io.mooring.pool.ports.internal.PortScanner;
+import io.mooring.pool.ports.internal.PortWarnings;
+import io.mooring.pool.ports.internal.ScanSchedule;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -70,88 +59,65 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PortMonitor implements MeterBinder, AutoCloseable {
   /** Gauge: size of the ephemeral port range, in ports. */
-  public static final String RANGE = "mooring.ports.ephemeral.range";
+  public static final String RANGE = PortMeters.RANGE;
 
   /** Gauge: sockets with a local port in the ephemeral range, tagged {@code state}. */
-  public static final String SOCKETS = "mooring.ports.sockets";
+  public static final String SOCKETS = PortMeters.SOCKETS;
 
   /** Gauge: utilisation 0..1 of the ephemeral range toward a {@code destination}. */
-  public static final String UTILIZATION = "mooring.ports.utilization";
+  public static final String UTILIZATION = PortMeters.UTILIZATION;
 
   /** Gauge: TIME_WAIT sockets toward a {@code destination}. */
-  public static final String TIME_WAIT = "mooring.ports.timewait";
+  public static final String TIME_WAIT = PortMeters.TIME_WAIT;
 
   /** Gauge: CLOSE_WAIT sockets toward a {@code destination}. */
-  public static final String CLOSE_WAIT = "mooring.ports.closewait";
+  public static final String CLOSE_WAIT = PortMeters.CLOSE_WAIT;
 
   /** Timer: time one scan took. */
-  public static final String SCAN_DURATION = "mooring.ports.scan.duration";
+  public static final String SCAN_DURATION = PortMeters.SCAN_DURATION;
 
   /** Gauge: 1 when the kernel's tables can be read, 0 otherwise. */
-  public static final String AVAILABLE = "mooring.ports.available";
+  public static final String AVAILABLE = PortMeters.AVAILABLE;
 
   /** Counter: lines of the socket tables skipped because they did not parse. */
-  public static final String MALFORMED = "mooring.ports.scan.malformed";
+  public static final String MALFORMED = PortMeters.MALFORMED;
 
   private static final long FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final String SCAN_FAILURE_KEY = "\0scan";
 
   private final Path root;
-  private final Path rangeFile;
-  private final Path tcp;
-  private final Path tcp6;
-  private final Path sockstat;
   private final Duration scanInterval;
   private final int topN;
   private final double warnThreshold;
   private final double highWaterMark;
   private final Duration warnInterval;
   private final Ticker ticker;
-  private final Scheduler scheduler;
-  private final ScheduledExecutorService executor;
-  private final System.Logger logger;
   private final boolean available;
+  private final ScanSchedule schedule;
 
   private final ConcurrentHashMap<String, InetSocketAddress> watched = new ConcurrentHashMap<>();
 
   // Guarded by scanLock.
   private final Object scanLock = new Object();
-  private final TcpTableParser parser;
-  private final ProcFileReader reader = new ProcFileReader(64 * 1024);
-  private final int[] topSlots;
-  private final int[] sockstatValues = new int[2];
-  private final Map<String, Long> lastWarned = new HashMap<>();
+  private final PortScanner scanner;
+  private final PortWarnings warnings;
   private final List<PortMeters> bindings = new CopyOnWriteArrayList<>();
 
-  final AtomicLong malformedTotal = new AtomicLong();
+  private final AtomicLong malformedTotal = new AtomicLong();
   private volatile PortSnapshot last;
-
-  // Guarded by lifecycle.
-  private final Object lifecycle = new Object();
-  private boolean started;
-  private boolean closed;
-  private Scheduler effective;
-  private Scheduler.Cancellable pending;
-  private ScheduledExecutorService ownExecutor;
 
   private PortMonitor(Builder b) {
     root = b.root;
-    rangeFile = root.resolve("proc/sys/net/ipv4/ip_local_port_range");
-    tcp = root.resolve("proc/net/tcp");
-    tcp6 = root.resolve("proc/net/tcp6");
-    sockstat = root.resolve("proc/net/sockstat");
     scanInterval = b.scanInterval;
     topN = b.topN;
     warnThreshold = b.warnThreshold;
     highWaterMark = b.highWaterMark;
     warnInterval = b.warnInterval;
     ticker = b.ticker;
-    scheduler = b.scheduler;
-    executor = b.executor;
-    logger = b.logger;
-    parser = new TcpTableParser(b.byteOrder);
-    topSlots = new int[Math.max(1, topN)];
-    available = Files.isReadable(tcp);
+    scanner =
+        new PortScanner(root, b.byteOrder, topN, Math.min(warnThreshold, highWaterMark), b.ticker);
+    warnings = new PortWarnings(b.logger, warnThreshold, warnInterval);
+    schedule = new ScanSchedule(b.scheduler, b.executor, scanInterval, this::scan, b.logger);
+    available = scanner.available();
     last =
         PortSnapshot.empty(
             available,
@@ -212,23 +178,23 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
    */
   public void watch(InetSocketAddress remote) {
     Objects.requireNonNull(remote, "remote");
-    watched.put(tag(remote), remote);
+    watched.put(DestinationTag.of(remote), remote);
   }
 
   /** {@link #watch(InetSocketAddress)} of {@code host:port}, resolved at scan time. */
   public void watch(String host, int port) {
-    watch(unresolved(host, port));
+    watch(DestinationTag.unresolved(host, port));
   }
 
   /** Stops reporting {@code remote} unless it ranks by itself. Harmless if it is not watched. */
   public void unwatch(InetSocketAddress remote) {
     Objects.requireNonNull(remote, "remote");
-    watched.remove(tag(remote));
+    watched.remove(DestinationTag.of(remote));
   }
 
   /** {@link #unwatch(InetSocketAddress)} of {@code host:port}. */
   public void unwatch(String host, int port) {
-    unwatch(unresolved(host, port));
+    unwatch(DestinationTag.unresolved(host, port));
   }
 
   /** The watched destinations' tags, {@code host:port}. */
@@ -272,12 +238,23 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
     return scan(null);
   }
 
-  /** A snapshot that reports {@code remote}: the last one if under 1 s old, else a fresh scan. */
+  /**
+   * A snapshot that reports {@code remote}, for the message of a connect that failed with
+   * EADDRNOTAVAIL: the last one if under 1 s old and reporting it. Otherwise, once the monitor is
+   * {@link #start() started}, still the last one, never a scan on the calling thread (the pool
+   * calls this on the event loop where the connect failed), and a scan at once on the monitor's own
+   * scheduler brings the meters and the next report up to date; before that (nobody else would
+   * scan), a fresh scan on the calling thread.
+   */
   PortSnapshot snapshotFor(InetSocketAddress remote) {
     PortSnapshot s = last;
     if (s.available()
         && ticker.nanoTime() - s.takenAtNanos() < FRESH_NANOS
         && s.find(remote) != null) {
+      return s;
+    }
+    if (schedule.isRunning()) {
+      schedule.scanSoon();
       return s;
     }
     return scan(remote);
@@ -291,13 +268,14 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
         s = PortSnapshot.empty(false, EphemeralPortRange.IANA, start);
       } else {
         try {
-          s = read(start, extra);
+          List<InetSocketAddress> watchList = new ArrayList<>(watched.values());
+          if (extra != null) {
+            watchList.add(extra);
+          }
+          s = snapshot(scanner.scan(watchList, start));
         } catch (IOException | RuntimeException e) {
           s = PortSnapshot.empty(false, last.range(), ticker.nanoTime());
-          warnRateLimited(
-              SCAN_FAILURE_KEY,
-              s.takenAtNanos(),
-              "Port monitor could not read the socket tables under " + root + ": " + e);
+          warnings.scanFailed(root, e, s.takenAtNanos());
         }
       }
       last = s;
@@ -305,228 +283,25 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
       for (PortMeters m : bindings) {
         m.update(s);
       }
-      warn(s);
+      warnings.warn(s.destinations(), s.range(), s.takenAtNanos());
       return s;
     }
   }
 
-  private PortSnapshot read(long start, InetSocketAddress extra) throws IOException {
-    EphemeralPortRange range;
-    try {
-      EphemeralPortRange r = reader.readPortRange(rangeFile);
-      range = r == null ? EphemeralPortRange.LINUX_DEFAULT : r;
-    } catch (NoSuchFileException e) {
-      range = EphemeralPortRange.LINUX_DEFAULT;
-    }
-    parser.begin(range.low(), range.high());
-    reader.readTcpTable(tcp, parser);
-    try {
-      reader.readTcpTable(tcp6, parser);
-    } catch (NoSuchFileException e) {
-      // IPv6 disabled: no tcp6 table
-    }
-    int inUse = -1;
-    int tw = -1;
-    try {
-      if (reader.readSockstat(sockstat, sockstatValues)) {
-        inUse = sockstatValues[0];
-        tw = sockstatValues[1];
-      }
-    } catch (IOException e) {
-      // sockstat is informational only
-    }
-
-    EndpointTable table = parser.endpoints();
-    double size = range.size();
-    Map<InetSocketAddress, EndpointUsage> byAddress = new HashMap<>();
-    Map<String, EndpointUsage> byTag = new HashMap<>();
-    Set<Integer> covered = new HashSet<>();
-
-    List<InetSocketAddress> watchList = new ArrayList<>(watched.values());
-    if (extra != null) {
-      watchList.add(extra);
-    }
-    for (InetSocketAddress w : watchList) {
-      String tag = tag(w);
-      if (byTag.containsKey(tag)) {
-        continue;
-      }
-      EndpointUsage best = null;
-      for (InetAddress ip : addresses(w)) {
-        InetSocketAddress a = new InetSocketAddress(ip, w.getPort());
-        int slot = find(table, ip, w.getPort());
-        EndpointUsage u;
-        if (slot >= 0) {
-          covered.add(slot);
-          u = usage(tag(a), a, table, slot, size, true);
-        } else {
-          u = new EndpointUsage(tag(a), a, 0, 0, 0, 0, true);
-        }
-        byAddress.put(a, u);
-        if (best == null || u.sockets() > best.sockets()) {
-          best = u;
-        }
-      }
-      EndpointUsage named =
-          best == null
-              ? new EndpointUsage(tag, w, 0, 0, 0, 0, true)
-              : new EndpointUsage(
-                  tag,
-                  best.address(),
-                  best.sockets(),
-                  best.timeWait(),
-                  best.closeWait(),
-                  best.utilization(),
-                  true);
-      byTag.put(tag, named);
-    }
-
-    int n = table.top(topN, topSlots);
-    for (int i = 0; i < n; i++) {
-      report(table, topSlots[i], size, covered, byAddress, byTag);
-    }
-    int minSockets = (int) Math.ceil(Math.min(warnThreshold, highWaterMark) * size);
-    for (int slot = 0, cap = table.capacity(); slot < cap; slot++) {
-      if (table.live(slot) && table.sockets(slot) >= minSockets) {
-        report(table, slot, size, covered, byAddress, byTag);
-      }
-    }
-    List<EndpointUsage> destinations = new ArrayList<>(byTag.values());
-    destinations.sort(
-        Comparator.comparingInt(EndpointUsage::sockets)
-            .reversed()
-            .thenComparing(EndpointUsage::destination));
-    int[] states = new int[PortState.values().length];
-    for (PortState st : PortState.values()) {
-      states[st.ordinal()] = parser.sockets(st);
-    }
-    long end = ticker.nanoTime();
+  private static PortSnapshot snapshot(PortScanner.Result r) {
     return new PortSnapshot(
         true,
-        range,
-        states,
-        destinations,
-        byAddress,
-        byTag,
-        inUse,
-        tw,
-        parser.lines(),
-        parser.malformed(),
-        end - start,
-        end);
-  }
-
-  private static void report(
-      EndpointTable table,
-      int slot,
-      double size,
-      Set<Integer> covered,
-      Map<InetSocketAddress, EndpointUsage> byAddress,
-      Map<String, EndpointUsage> byTag) {
-    if (!covered.add(slot)) {
-      return;
-    }
-    InetSocketAddress a = new InetSocketAddress(address(table, slot), table.port(slot));
-    EndpointUsage u = usage(tag(a), a, table, slot, size, false);
-    byAddress.put(a, u);
-    byTag.putIfAbsent(u.destination(), u);
-  }
-
-  private static EndpointUsage usage(
-      String tag, InetSocketAddress a, EndpointTable t, int slot, double size, boolean watched) {
-    return new EndpointUsage(
-        tag,
-        a,
-        t.sockets(slot),
-        t.timeWait(slot),
-        t.closeWait(slot),
-        t.sockets(slot) / size,
-        watched);
-  }
-
-  private static InetAddress[] addresses(InetSocketAddress w) {
-    if (!w.isUnresolved()) {
-      return new InetAddress[] {w.getAddress()};
-    }
-    try {
-      return InetAddress.getAllByName(w.getHostString());
-    } catch (UnknownHostException | SecurityException e) {
-      return new InetAddress[0];
-    }
-  }
-
-  private static int find(EndpointTable table, InetAddress ip, int port) {
-    byte[] a = ip.getAddress();
-    ByteBuffer bb = ByteBuffer.wrap(a);
-    if (a.length == 4) {
-      return table.find(0, EndpointTable.ipv4Low(bb.getInt()), port);
-    }
-    return table.find(bb.getLong(), bb.getLong(), port);
-  }
-
-  private static InetAddress address(EndpointTable table, int slot) {
-    long hi = table.addressHigh(slot);
-    long lo = table.addressLow(slot);
-    byte[] bytes;
-    if (EndpointTable.isIpv4(hi, lo)) {
-      bytes = ByteBuffer.allocate(4).putInt((int) lo).array();
-    } else {
-      bytes = ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
-    }
-    try {
-      return InetAddress.getByAddress(bytes);
-    } catch (UnknownHostException e) {
-      throw new AssertionError("4 or 16 bytes are always an address", e);
-    }
-  }
-
-  private void warn(PortSnapshot s) {
-    long now = s.takenAtNanos();
-    long interval = warnInterval.toNanos();
-    lastWarned.values().removeIf(t -> now - t >= interval);
-    for (EndpointUsage u : s.destinations()) {
-      if (u.utilization() >= warnThreshold && !lastWarned.containsKey(u.destination())) {
-        lastWarned.put(u.destination(), now);
-        logger.log(Level.WARNING, warning(u, s.range()));
-      }
-    }
-  }
-
-  private void warnRateLimited(String key, long now, String message) {
-    Long t = lastWarned.get(key);
-    if (t == null || now - t >= warnInterval.toNanos()) {
-      lastWarned.put(key, now);
-      logger.log(Level.WARNING, message);
-    }
-  }
-
-  private String warning(EndpointUsage u, EphemeralPortRange range) {
-    StringBuilder sb = new StringBuilder(400);
-    sb.append("Local ephemeral ports toward ")
-        .append(u.destination())
-        .append(" are ")
-        .append(percent(u.utilization()))
-        .append(" used: ")
-        .append(u.sockets())
-        .append(" sockets in use, ")
-        .append(u.timeWait())
-        .append(" in TIME_WAIT, ")
-        .append(u.closeWait())
-        .append(" in CLOSE_WAIT, of the ephemeral port range ")
-        .append(range)
-        .append(". At 100% a connect to it fails with EADDRNOTAVAIL ('Cannot assign requested")
-        .append(" address'). ");
-    sb.append(PortExhaustion.FIXES);
-    if (u.closeWait() > 0) {
-      sb.append(" CLOSE_WAIT sockets are connections the peer closed that the client never")
-          .append(" closed: a leak to fix in the client.");
-    }
-    sb.append(" (Warned at most once per ").append(warnInterval).append(" per destination.)");
-    return sb.toString();
-  }
-
-  static String percent(double ratio) {
-    return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
+        r.range(),
+        r.states(),
+        r.destinations(),
+        r.byAddress(),
+        r.byTag(),
+        r.tcpInUse(),
+        r.tcpTimeWait(),
+        r.lines(),
+        r.malformedLines(),
+        r.scanNanos(),
+        r.takenAtNanos());
   }
 
   /**
@@ -544,7 +319,7 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
           return;
         }
       }
-      PortMeters m = new PortMeters(registry, this);
+      PortMeters m = new PortMeters(registry, this::lastSnapshot, malformedTotal::get);
       m.update(last);
       bindings.add(m);
     }
@@ -557,55 +332,7 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
    * #close()}.
    */
   public void start() {
-    synchronized (lifecycle) {
-      if (closed) {
-        throw new IllegalStateException("port monitor is closed");
-      }
-      if (started || !available) {
-        started = true;
-        return;
-      }
-      started = true;
-      if (scheduler != null) {
-        effective = scheduler;
-      } else {
-        ScheduledExecutorService exec = executor;
-        if (exec == null) {
-          ScheduledThreadPoolExecutor own =
-              new ScheduledThreadPoolExecutor(
-                  1,
-                  r -> {
-                    Thread t = new Thread(r, "mooring-port-monitor");
-                    t.setDaemon(true);
-                    return t;
-                  });
-          own.setRemoveOnCancelPolicy(true);
-          ownExecutor = own;
-          exec = own;
-        }
-        ScheduledExecutorService e = exec;
-        effective =
-            (task, delayNanos) -> {
-              ScheduledFuture<?> f = e.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-              return () -> f.cancel(false);
-            };
-      }
-      pending = effective.schedule(this::tick, 0);
-    }
-  }
-
-  private void tick() {
-    try {
-      scan();
-    } catch (RuntimeException e) {
-      logger.log(Level.WARNING, "Port monitor scan failed", e);
-    } finally {
-      synchronized (lifecycle) {
-        if (!closed) {
-          pending = effective.schedule(this::tick, scanInterval.toNanos());
-        }
-      }
-    }
+    schedule.start(available);
   }
 
   /**
@@ -614,49 +341,13 @@ public final class PortMonitor implements MeterBinder, AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (lifecycle) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      if (pending != null) {
-        pending.cancel();
-      }
-      if (ownExecutor != null) {
-        ownExecutor.shutdownNow();
-      }
-    }
+    schedule.close();
     synchronized (scanLock) {
       for (PortMeters m : bindings) {
         m.remove();
       }
       bindings.clear();
     }
-  }
-
-  /** The {@code destination} tag of {@code a}: {@code host:port}, IPv6 literals in brackets. */
-  static String tag(InetSocketAddress a) {
-    String host = a.getHostString();
-    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-      int pct = host.indexOf('%');
-      host = "[" + (pct >= 0 ? host.substring(0, pct) : host) + "]";
-    }
-    return host + ":" + a.getPort();
-  }
-
-  private static InetSocketAddress unresolved(String host, int port) {
-    Objects.requireNonNull(host, "host");
-    if (host.isEmpty() || port < 1 || port > 65535) {
-      throw new IllegalArgumentException(
-          "watched destination '"
-              + host
-              + "':"
-              + port
-              + " is invalid: expected a host and a port 1..65535");
-    }
-    String h =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return InetSocketAddress.createUnresolved(h, port);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.mooring.pool.ports;
 
+import io.mooring.pool.ports.internal.DestinationTag;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -124,14 +125,10 @@ public final class PortSnapshot {
 
   EndpointUsage find(InetSocketAddress remote) {
     if (remote.isUnresolved()) {
-      return byDestination.get(PortMonitor.tag(remote));
+      return byDestination.get(DestinationTag.of(remote));
     }
     EndpointUsage u = byAddress.get(remote);
-    return u != null ? u : byDestination.get(PortMonitor.tag(remote));
-  }
-
-  EndpointUsage byTag(String destination) {
-    return byDestination.get(destination);
+    return u != null ? u : byDestination.get(DestinationTag.of(remote));
   }
 
   /** {@code inuse} of the {@code TCP:} line of {@code /proc/net/sockstat}, -1 if unknown. */

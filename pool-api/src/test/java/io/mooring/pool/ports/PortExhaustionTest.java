@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -107,5 +108,43 @@ class PortExhaustionTest {
     assertThat(e.sockets()).isEqualTo(-1);
     assertThat(e.timeWait()).isEqualTo(-1);
     assertThat(e.getMessage()).contains("api.example.com:443").contains("unknown");
+  }
+
+  /**
+   * Issue 11, defect 8: the pool builds this exception where the connect failed, on an event loop.
+   * A started monitor (whose own thread scans) must answer from its last snapshot, however old, and
+   * never scan the socket tables on the calling thread; it asks its own thread for a fresh scan.
+   */
+  @Test
+  void aStartedMonitorExplainsFromItsLastSnapshotAndScansOnItsOwnThread() throws IOException {
+    TestClock clock = new TestClock();
+    PortMonitor m =
+        PortMonitor.builder()
+            .root(Fixtures.root("basic"))
+            .byteOrder(ByteOrder.LITTLE_ENDIAN)
+            .logger(new RecordingLogger())
+            .ticker(clock)
+            .scheduler(clock)
+            .scanInterval(Duration.ofSeconds(5))
+            .build();
+    m.start();
+    clock.advance(Duration.ZERO); // the first scheduled scan
+    PortSnapshot scanned = m.lastSnapshot();
+    clock.advance(Duration.ofSeconds(2)); // 2 s old; the next scan is 3 s away
+    assertThat(clock.pending()).isEqualTo(1);
+
+    PortExhaustedException e =
+        PortExhaustion.exception(
+            new InetSocketAddress(InetAddress.getByName("10.0.0.1"), 443),
+            m,
+            new BindException("Cannot assign requested address"));
+
+    assertThat(m.lastSnapshot()).isSameAs(scanned); // no scan on the calling thread
+    assertThat(e.getMessage()).contains("70 in use, 35 in TIME_WAIT, 5 in CLOSE_WAIT");
+    assertThat(clock.pending()).isEqualTo(2); // a scan now, on the monitor's scheduler
+    clock.advance(Duration.ZERO);
+    assertThat(m.lastSnapshot()).isNotSameAs(scanned);
+    assertThat(clock.pending()).isEqualTo(1); // the regular schedule goes on
+    m.close();
   }
 }

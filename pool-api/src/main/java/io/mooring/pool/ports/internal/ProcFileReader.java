@@ -1,6 +1,5 @@
 package io.mooring.pool.ports.internal;
 
-import io.mooring.pool.ports.EphemeralPortRange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +14,9 @@ import java.nio.file.StandardOpenOption;
  * <p>Not thread safe: one scanning thread owns it.
  */
 public final class ProcFileReader {
+  /** Where the ephemeral port range is, relative to the root ({@code /} on a running system). */
+  public static final String PORT_RANGE_FILE = "proc/sys/net/ipv4/ip_local_port_range";
+
   private final byte[] buf;
   private final ByteBuffer bb;
 
@@ -67,9 +69,11 @@ public final class ProcFileReader {
   }
 
   /**
-   * Reads {@code ip_local_port_range} ("low high"); null if the file does not hold a valid range.
+   * Reads {@code ip_local_port_range} ("low high") into {@code out[0]} and {@code out[1]}; returns
+   * false, leaving {@code out} unspecified, if the file does not hold a valid range (1 <= low <=
+   * high <= 65535).
    */
-  public EphemeralPortRange readPortRange(Path file) throws IOException {
+  public boolean readPortRange(Path file, int[] out) throws IOException {
     int len = readSmall(file);
     int p = skipBlank(buf, 0, len);
     long lowPort = 0;
@@ -78,7 +82,7 @@ public final class ProcFileReader {
       lowPort = lowPort * 10 + (buf[p++] - '0');
     }
     if (p == q) {
-      return null;
+      return false;
     }
     p = skipBlank(buf, p, len);
     long highPort = 0;
@@ -87,9 +91,11 @@ public final class ProcFileReader {
       highPort = highPort * 10 + (buf[p++] - '0');
     }
     if (p == q || lowPort < 1 || highPort > 65535 || lowPort > highPort) {
-      return null;
+      return false;
     }
-    return new EphemeralPortRange((int) lowPort, (int) highPort);
+    out[0] = (int) lowPort;
+    out[1] = (int) highPort;
+    return true;
   }
 
   /**

@@ -1,10 +1,13 @@
-package io.mooring.pool.ports;
+package io.mooring.pool.ports.internal;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.mooring.pool.ports.EndpointUsage;
+import io.mooring.pool.ports.PortSnapshot;
+import io.mooring.pool.ports.PortState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,31 +15,62 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The {@code mooring.ports.*} meters of one monitor in one registry. Gauges read the monitor's last
  * snapshot; per-destination gauges are added and removed as destinations enter and leave the
  * reported set. Called only under the monitor's scan lock.
  */
-final class PortMeters {
+public final class PortMeters {
+  /** Gauge: size of the ephemeral port range, in ports. */
+  public static final String RANGE = "mooring.ports.ephemeral.range";
+
+  /** Gauge: sockets with a local port in the ephemeral range, tagged {@code state}. */
+  public static final String SOCKETS = "mooring.ports.sockets";
+
+  /** Gauge: utilisation 0..1 of the ephemeral range toward a {@code destination}. */
+  public static final String UTILIZATION = "mooring.ports.utilization";
+
+  /** Gauge: TIME_WAIT sockets toward a {@code destination}. */
+  public static final String TIME_WAIT = "mooring.ports.timewait";
+
+  /** Gauge: CLOSE_WAIT sockets toward a {@code destination}. */
+  public static final String CLOSE_WAIT = "mooring.ports.closewait";
+
+  /** Timer: time one scan took. */
+  public static final String SCAN_DURATION = "mooring.ports.scan.duration";
+
+  /** Gauge: 1 when the kernel's tables can be read, 0 otherwise. */
+  public static final String AVAILABLE = "mooring.ports.available";
+
+  /** Counter: lines of the socket tables skipped because they did not parse. */
+  public static final String MALFORMED = "mooring.ports.scan.malformed";
+
   private final MeterRegistry registry;
-  private final PortMonitor monitor;
+  private final Supplier<PortSnapshot> last;
   private final List<Meter> fixed = new ArrayList<>();
   private final Map<String, List<Meter>> perDestination = new HashMap<>();
   private final Timer scanDuration;
 
-  PortMeters(MeterRegistry registry, PortMonitor monitor) {
+  /**
+   * Registers the fixed meters in {@code registry}: gauges of the snapshot {@code last} gives, and
+   * the malformed-line count {@code malformedTotal} gives.
+   */
+  public PortMeters(
+      MeterRegistry registry, Supplier<PortSnapshot> last, LongSupplier malformedTotal) {
     this.registry = registry;
-    this.monitor = monitor;
+    this.last = last;
     fixed.add(
-        Gauge.builder(PortMonitor.RANGE, monitor, m -> m.lastSnapshot().range().size())
+        Gauge.builder(RANGE, last, l -> l.get().range().size())
             .baseUnit("ports")
             .description("Size of the ephemeral port range (ip_local_port_range)")
             .strongReference(true)
             .register(registry));
     for (PortState state : PortState.values()) {
       fixed.add(
-          Gauge.builder(PortMonitor.SOCKETS, monitor, m -> m.lastSnapshot().sockets(state))
+          Gauge.builder(SOCKETS, last, l -> l.get().sockets(state))
               .tag("state", state.tag())
               .baseUnit("sockets")
               .description("Sockets whose local port is in the ephemeral range, by TCP state")
@@ -44,28 +78,29 @@ final class PortMeters {
               .register(registry));
     }
     fixed.add(
-        Gauge.builder(PortMonitor.AVAILABLE, monitor, m -> m.lastSnapshot().available() ? 1 : 0)
+        Gauge.builder(AVAILABLE, last, l -> l.get().available() ? 1 : 0)
             .description("1 when the kernel's socket tables can be read (Linux), else 0")
             .strongReference(true)
             .register(registry));
     fixed.add(
-        FunctionCounter.builder(PortMonitor.MALFORMED, monitor, m -> m.malformedTotal.get())
+        FunctionCounter.builder(MALFORMED, malformedTotal, LongSupplier::getAsLong)
             .baseUnit("lines")
             .description("Socket table lines skipped because they did not parse")
             .register(registry));
     scanDuration =
-        Timer.builder(PortMonitor.SCAN_DURATION)
+        Timer.builder(SCAN_DURATION)
             .description("Time to read and count the kernel's socket tables")
             .register(registry);
     fixed.add(scanDuration);
   }
 
-  MeterRegistry registry() {
+  /** The registry the meters are in. */
+  public MeterRegistry registry() {
     return registry;
   }
 
   /** Records the scan and brings the per-destination meters in line with {@code s}. */
-  void update(PortSnapshot s) {
+  public void update(PortSnapshot s) {
     if (s.available() && s.lines() > 0) {
       scanDuration.record(s.scanDuration().toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -89,20 +124,20 @@ final class PortMeters {
   private List<Meter> register(String destination) {
     List<Meter> meters = new ArrayList<>(3);
     meters.add(
-        Gauge.builder(PortMonitor.UTILIZATION, monitor, m -> value(m, destination, 0))
+        Gauge.builder(UTILIZATION, last, l -> value(l, destination, 0))
             .tag("destination", destination)
             .description("Share of the ephemeral port range used toward the destination, 0..1")
             .strongReference(true)
             .register(registry));
     meters.add(
-        Gauge.builder(PortMonitor.TIME_WAIT, monitor, m -> value(m, destination, 1))
+        Gauge.builder(TIME_WAIT, last, l -> value(l, destination, 1))
             .tag("destination", destination)
             .baseUnit("sockets")
             .description("TIME_WAIT sockets toward the destination from ephemeral ports")
             .strongReference(true)
             .register(registry));
     meters.add(
-        Gauge.builder(PortMonitor.CLOSE_WAIT, monitor, m -> value(m, destination, 2))
+        Gauge.builder(CLOSE_WAIT, last, l -> value(l, destination, 2))
             .tag("destination", destination)
             .baseUnit("sockets")
             .description("CLOSE_WAIT sockets toward the destination from ephemeral ports")
@@ -111,8 +146,8 @@ final class PortMeters {
     return meters;
   }
 
-  private static double value(PortMonitor m, String destination, int which) {
-    EndpointUsage u = m.lastSnapshot().byTag(destination);
+  private static double value(Supplier<PortSnapshot> last, String destination, int which) {
+    EndpointUsage u = last.get().usage(destination).orElse(null);
     if (u == null) {
       return Double.NaN;
     }
@@ -127,7 +162,7 @@ final class PortMeters {
   }
 
   /** Removes every meter this binding added. */
-  void remove() {
+  public void remove() {
     fixed.forEach(registry::remove);
     perDestination.values().forEach(ms -> ms.forEach(registry::remove));
     perDestination.clear();
