@@ -7,6 +7,7 @@ import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.PoolStats;
 import io.mooring.pool.netty.NettySettings;
+import io.mooring.pool.ports.PortMonitor;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -242,6 +243,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
     private int maxResponseHeaderSize = DEFAULT_MAX_RESPONSE_HEADER_SIZE;
     private long maxResponseBodySize = Long.MAX_VALUE;
     private Function<HttpRequest, String> uriTag = r -> "UNKNOWN";
+    private PortMonitor portMonitor;
 
     private Builder() {}
 
@@ -260,6 +262,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
       b.maxResponseHeaderSize = maxResponseHeaderSize;
       b.maxResponseBodySize = maxResponseBodySize;
       b.uriTag = uriTag;
+      b.portMonitor = portMonitor;
       return b;
     }
 
@@ -279,7 +282,8 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
           redirect,
           maxResponseHeaderSize,
           maxResponseBodySize,
-          uriTag);
+          uriTag,
+          portMonitor);
     }
 
     @Override
@@ -386,6 +390,17 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
     /** Where the request timer, the retry counter and the pool's meters go; none by default. */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+      return this;
+    }
+
+    /**
+     * The kernel port monitor the pool consults before opening a connection (past its high-water
+     * mark toward a destination the pool waits for a pooled connection instead) and registers its
+     * destinations with. The caller owns it: starts it, and closes it after the client. None by
+     * default.
+     */
+    public Builder portMonitor(PortMonitor monitor) {
+      this.portMonitor = Objects.requireNonNull(monitor, "portMonitor");
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.mooring.http.internal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.NettySettings;
+import io.mooring.pool.ports.PortMonitor;
 import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.http.HttpClient;
@@ -25,6 +26,7 @@ import javax.net.ssl.SSLParameters;
  * @param maxResponseHeaderSize limit of the status line plus headers, in bytes
  * @param maxResponseBodySize limit of a response body in bytes; {@code Long.MAX_VALUE} for none
  * @param uriTag maps a request to the low-cardinality {@code uri} tag of the request timer
+ * @param portMonitor the kernel port monitor giving the pool its port back-pressure, or null
  */
 public record ClientConfig(
     PoolSettings poolSettings,
@@ -37,4 +39,5 @@ public record ClientConfig(
     HttpClient.Redirect redirect,
     int maxResponseHeaderSize,
     long maxResponseBodySize,
-    Function<HttpRequest, String> uriTag) {}
+    Function<HttpRequest, String> uriTag,
+    PortMonitor portMonitor) {}

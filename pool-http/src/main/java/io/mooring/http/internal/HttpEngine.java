@@ -80,6 +80,9 @@ public final class HttpEngine implements AutoCloseable {
     if (config.meterRegistry() != null) {
       pb.meterRegistry(config.meterRegistry());
     }
+    if (config.portMonitor() != null) {
+      pb.portMonitor(config.portMonitor());
+    }
     this.pool = pb.build();
     if (userExecutor == null) {
       this.ownedExecutor = Executors.newCachedThreadPool(new DaemonThreadFactory("mooring-http"));

@@ -451,9 +451,10 @@ public final class NettyTransport implements Transport<Channel>, AutoCloseable {
 
     /**
      * Runs channels on {@code group}, which the user owns: the transport never shuts it down. It
-     * must be a {@code MultiThreadIoEventLoopGroup} with an epoll or NIO {@code IoHandler}; its
-     * kind decides the channel type, and {@link NettySettings#forceNio()} and {@link
-     * NettySettings#ioThreads()} are ignored. Default: a group the transport creates and owns.
+     * must be an {@code NioEventLoopGroup} or {@code EpollEventLoopGroup}, or on Netty 4.2 a {@code
+     * MultiThreadIoEventLoopGroup} with an epoll or NIO {@code IoHandler}; its kind decides the
+     * channel type, and {@link NettySettings#forceNio()} and {@link NettySettings#ioThreads()} are
+     * ignored. Default: a group the transport creates and owns.
      */
     public Builder eventLoopGroup(EventLoopGroup group) {
       this.group = Objects.requireNonNull(group, "eventLoopGroup");

@@ -11,12 +11,13 @@ import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.testing.Await;
 import io.mooring.pool.netty.testing.IoMode;
 import io.mooring.pool.netty.testing.LeakDetectorExtension;
+import io.mooring.pool.netty.testing.SuppliedGroup;
 import io.mooring.pool.netty.testing.TestProtocol;
 import io.mooring.pool.netty.testing.TestServer;
 import io.mooring.pool.testing.SocketTable;
 import io.netty.channel.Channel;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -148,21 +149,36 @@ class NettyTransportIT {
     }
   }
 
-  @Test
-  void aSuppliedEventLoopGroupIsNotShutDown() throws Exception {
-    MultiThreadIoEventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  @ParameterizedTest
+  @EnumSource(SuppliedGroup.class)
+  void aSuppliedEventLoopGroupDecidesTheChannelTypeAndIsNotShutDown(SuppliedGroup kind)
+      throws Exception {
+    EventLoopGroup group = kind.create();
     try (TestServer server = TestServer.start()) {
       try (NettyTransport transport = NettyTransport.builder().eventLoopGroup(group).build();
           ConnectionPool<Channel> pool =
               ConnectionPool.builder(transport).settings(poolSettings().build()).build()) {
-        assertThat(transport.isEpoll()).isFalse();
+        assertThat(transport.isEpoll()).isEqualTo(kind.epoll);
         try (Lease<Channel> lease =
             pool.acquire(Destination.of("tcp", "127.0.0.1", server.port()), WAIT)) {
           assertThat(lease.connection().eventLoop().parent()).isSameAs(group);
+          assertThat(lease.connection().isActive()).isTrue();
         }
       }
       assertThat(group.isShuttingDown()).isFalse();
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  @Test
+  @SuppressWarnings("deprecation") // a group of both Netty lines that is neither epoll nor NIO
+  void aGroupThatIsNeitherEpollNorNioIsRejected() {
+    EventLoopGroup group = new DefaultEventLoopGroup(1);
+    try {
+      assertThatThrownBy(() -> NettyTransport.builder().eventLoopGroup(group).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("eventLoopGroup is a " + DefaultEventLoopGroup.class.getName());
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

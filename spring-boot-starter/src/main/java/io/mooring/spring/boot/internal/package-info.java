@@ -1,0 +1,2 @@
+/** Implementation of the starter; may change without notice. */
+package io.mooring.spring.boot.internal;

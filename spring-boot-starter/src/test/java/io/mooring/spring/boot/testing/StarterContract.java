@@ -1,0 +1,268 @@
+package io.mooring.spring.boot.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import io.mooring.http.MooringHttpClient;
+import io.mooring.pool.ports.PortMonitor;
+import io.mooring.pool.testing.SocketTable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestTemplate;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+
+/**
+ * What the starter promises, on whichever Spring Boot line the subclass runs: a Boot application
+ * with no Mooring code whose auto-configured {@code RestClient}, {@code RestTemplate} and {@code
+ * WebClient} run on the Mooring pool against a real keep-alive server on loopback, checked from the
+ * server (every request arrived), from Mooring's meters (every request was a lease of its pool) and
+ * from the kernel's socket table (no client TIME_WAIT or CLOSE_WAIT, during the load and after the
+ * context closed). Subclasses supply what differs between Boot lines.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+public abstract class StarterContract {
+  private static final int REQUESTS = 2_000;
+  private static final int IN_FLIGHT = 8;
+
+  private KeepAliveServer server;
+  private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+  /** The Netty line this Boot line resolves, for example {@code 4.1.}. */
+  protected abstract String expectedNettyLine();
+
+  /** A {@code RestTemplate} from the context's auto-configured {@code RestTemplateBuilder}. */
+  protected abstract RestTemplate restTemplate(ConfigurableApplicationContext context);
+
+  /** Boot's property for its HTTP clients' read timeout. */
+  protected abstract String bootReadTimeoutProperty();
+
+  /** Boot's property for its HTTP clients' redirects. */
+  protected abstract String bootRedirectsProperty();
+
+  /** The {@code mooring} health indicator's status and details, through Boot's health API. */
+  protected abstract Map<String, Object> mooringHealth(ConfigurableApplicationContext context);
+
+  /** The Boot application under test: nothing but auto-configuration (and no scanning). */
+  @SpringBootConfiguration
+  @EnableAutoConfiguration
+  public static class App {}
+
+  /** A user's own request factory builder (Boot's JDK one) and WebClient connector. */
+  @Configuration(proxyBeanMethods = false)
+  public static class UserClients {
+    @Bean
+    ClientHttpRequestFactoryBuilder<?> userRequestFactoryBuilder() {
+      return ClientHttpRequestFactoryBuilder.jdk();
+    }
+
+    @Bean
+    ClientHttpConnector userConnector() {
+      return new JdkClientHttpConnector();
+    }
+  }
+
+  @BeforeEach
+  void startServer() throws Exception {
+    server = KeepAliveServer.start(5);
+  }
+
+  @AfterEach
+  void stop() {
+    contexts.forEach(ConfigurableApplicationContext::close);
+    server.close();
+  }
+
+  private ConfigurableApplicationContext start(Class<?> extra, String... properties) {
+    List<Class<?>> sources = new ArrayList<>(List.of(App.class));
+    if (extra != null) {
+      sources.add(extra);
+    }
+    List<String> props = new ArrayList<>(List.of("spring.application.name=starter-it"));
+    props.addAll(List.of(properties));
+    ConfigurableApplicationContext ctx =
+        new SpringApplicationBuilder(sources.toArray(new Class<?>[0]))
+            .web(WebApplicationType.NONE)
+            .properties(props.toArray(new String[0]))
+            .run();
+    contexts.add(ctx);
+    return ctx;
+  }
+
+  private static double meter(MeterRegistry registry, String name, String... tags) {
+    Search s = registry.find(name).tags(tags);
+    return s.timers().stream().mapToDouble(t -> t.count()).sum()
+        + s.counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  @Test
+  void restClientRestTemplateAndWebClientRunOnMooringWithNoClientTimeWait() throws Exception {
+    Assumptions.assumeTrue(SocketTable.available(), "needs Linux /proc/net/tcp");
+    ConfigurableApplicationContext ctx = start(null, "mooring.http.retirement-timeout=2s");
+    MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+    MooringHttpClient client = ctx.getBean(MooringHttpClient.class);
+    assertThat(client.pool().settings().name()).isEqualTo("starter-it");
+
+    RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
+    RestTemplate restTemplate = restTemplate(ctx);
+    WebClient webClient = ctx.getBean(WebClient.Builder.class).baseUrl(server.url()).build();
+
+    Load.Result viaRestClient =
+        Load.run(
+            REQUESTS, IN_FLIGHT, () -> restClient.get().uri("/r").retrieve().body(String.class));
+    Load.Result viaRestTemplate =
+        Load.run(
+            REQUESTS,
+            IN_FLIGHT,
+            () -> restTemplate.getForObject(server.url() + "/t", String.class));
+    List<String> viaWebClient =
+        Flux.range(0, REQUESTS)
+            .flatMap(i -> webClient.get().uri("/w").retrieve().bodyToMono(String.class), IN_FLIGHT)
+            .collectList()
+            .block(Duration.ofMinutes(2));
+
+    assertThat(viaRestClient.failed())
+        .as("RestClient failures: %s", viaRestClient.firstFailure())
+        .isZero();
+    assertThat(viaRestTemplate.failed())
+        .as("RestTemplate failures: %s", viaRestTemplate.firstFailure())
+        .isZero();
+    assertThat(viaWebClient).hasSize(REQUESTS).containsOnly("ok");
+    assertThat(server.requests()).isEqualTo(3 * REQUESTS);
+    // Every request the server answered was a lease of Mooring's pool.
+    double leases = meter(registry, "mooring.acquire", "pool", "starter-it", "outcome", "success");
+    assertThat(leases).isGreaterThanOrEqualTo(3 * REQUESTS);
+    double opened = meter(registry, "mooring.connections.opened", "pool", "starter-it");
+    assertThat(opened).isBetween(3.0 * REQUESTS / 5, 3.0 * REQUESTS / 5 + 3 * IN_FLIGHT + 50);
+    assertThat(SocketTable.clientTimeWait(server.port())).isZero();
+    assertThat(SocketTable.clientCloseWait(server.port())).isZero();
+
+    // The pool's destination is watched by the port monitor (its back-pressure) and in the health.
+    PortMonitor monitor = ctx.getBean(PortMonitor.class);
+    assertThat(monitor.watched()).contains("127.0.0.1:" + server.port());
+    assertThat(registry.find(PortMonitor.RANGE).gauge()).isNotNull();
+    monitor.scan();
+    Map<String, Object> health = mooringHealth(ctx);
+    assertThat(health).containsEntry("status", "UP");
+    assertThat(health.get("destinations").toString()).contains("127.0.0.1:" + server.port());
+
+    ctx.close();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> SocketTable.clientSocketsAnyState(server.port()) == 0);
+    assertThat(SocketTable.clientTimeWait(server.port())).isZero();
+    assertThat(SocketTable.clientCloseWait(server.port())).isZero();
+  }
+
+  @Test
+  void runsOnTheNettyTheBootLineManages() {
+    start(null);
+    assertThat(io.netty.util.Version.identify().get("netty-transport").artifactVersion())
+        .startsWith(expectedNettyLine());
+  }
+
+  @Test
+  void metersGoToBootsRegistryAndPrometheus() {
+    ConfigurableApplicationContext ctx = start(null);
+    RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
+    assertThat(restClient.get().uri("/m").retrieve().body(String.class)).isEqualTo("ok");
+    String scrape =
+        ctx.getBeansOfType(MeterRegistry.class).values().stream()
+            .filter(r -> r instanceof io.micrometer.prometheusmetrics.PrometheusMeterRegistry)
+            .map(r -> ((io.micrometer.prometheusmetrics.PrometheusMeterRegistry) r).scrape())
+            .findFirst()
+            .orElseThrow();
+    assertThat(scrape)
+        .contains("mooring_connections_opened_connections_total{")
+        .contains("pool=\"starter-it\"")
+        .contains("mooring_ports_ephemeral_range_ports")
+        .contains("http_client_requests_seconds_count{");
+  }
+
+  @Test
+  void bootsReadTimeoutBecomesTheRequestTimeout() {
+    ConfigurableApplicationContext ctx = start(null, bootReadTimeoutProperty() + "=300ms");
+    RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> restClient.get().uri("/stall").retrieve().body(String.class))
+        .isInstanceOf(ResourceAccessException.class)
+        .hasRootCauseInstanceOf(java.net.http.HttpTimeoutException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(meter(ctx.getBean(MeterRegistry.class), "mooring.acquire", "pool", "starter-it"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aBadPropertyFailsStartupNamingItsValueAndRange(CapturedOutput output) {
+    assertThatThrownBy(() -> start(null, "mooring.http.max-connections-per-destination=0"))
+        .hasMessageContaining("mooring.http.max-connections-per-destination");
+    assertThat(output)
+        .contains("APPLICATION FAILED TO START")
+        .contains("Invalid value for property 'mooring.http.max-connections-per-destination'")
+        .contains("maxConnectionsPerDestination is 0; expected 1..1000000");
+  }
+
+  @Test
+  void bootsRedirectSettingOtherThanItsDefaultFailsStartupPointingAtMooringsOwn(
+      CapturedOutput output) {
+    assertThatThrownBy(() -> start(null, bootRedirectsProperty() + "=dont-follow"))
+        .hasMessageContaining(bootRedirectsProperty());
+    assertThat(output).contains("mooring.http.redirects");
+  }
+
+  @Test
+  void aUsersOwnRequestFactoryBuilderAndConnectorWin() {
+    ConfigurableApplicationContext ctx = start(UserClients.class);
+    ctx.getBean(RestClient.Builder.class)
+        .baseUrl(server.url())
+        .build()
+        .get()
+        .uri("/u")
+        .retrieve()
+        .body(String.class);
+    assertThat(ctx.getBean(ClientHttpConnector.class)).isSameAs(ctx.getBean("userConnector"));
+    assertThat(meter(ctx.getBean(MeterRegistry.class), "mooring.acquire")).isZero();
+    assertThat(server.userAgents().keySet()).allMatch(ua -> ua.startsWith("Java-http-client"));
+  }
+
+  @Test
+  void mooringHttpEnabledFalseTurnsItAllOff() {
+    ConfigurableApplicationContext ctx = start(null, "mooring.http.enabled=false");
+    assertThat(ctx.getBeansOfType(MooringHttpClient.class)).isEmpty();
+    assertThat(ctx.getBeansOfType(PortMonitor.class)).isEmpty();
+    assertThat(
+            ctx.getBean(RestClient.Builder.class)
+                .baseUrl(server.url())
+                .build()
+                .get()
+                .uri("/o")
+                .retrieve()
+                .body(String.class))
+        .isEqualTo("ok");
+    assertThat(server.requests()).isEqualTo(1);
+  }
+}
