@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mooring.http.testing.JdkServer;
+import io.mooring.http.testing.JdkUrls;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
@@ -17,6 +18,7 @@ class UrlFactoryIT {
 
   @Test
   void installedFactoryServesHttpAndLeavesOtherProtocolsAlone() throws Exception {
+    JdkUrls.capture(); // for tests comparing with the JDK's own handler in this JVM
     MooringUrlStreamHandlerFactory.install(CLIENT);
     assertThatThrownBy(() -> MooringUrlStreamHandlerFactory.install(CLIENT))
         .isInstanceOf(IllegalStateException.class)

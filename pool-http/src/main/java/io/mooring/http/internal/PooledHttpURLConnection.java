@@ -144,8 +144,10 @@ public class PooledHttpURLConnection extends HttpURLConnection {
       throw new ProtocolException("cannot write request body after response has been read");
     }
     connected = true;
-    if (fixedContentLengthLong >= 0 || chunkLength > 0) {
-      streaming = new StreamingBody(fixedContentLengthLong, chunkLength > 0 ? chunkLength : 8192);
+    // setFixedLengthStreamingMode(int) sets the int field and leaves the long one at -1
+    long fixedLength = fixedContentLengthLong >= 0 ? fixedContentLengthLong : fixedContentLength;
+    if (fixedLength >= 0 || chunkLength > 0) {
+      streaming = new StreamingBody(fixedLength, chunkLength > 0 ? chunkLength : 8192);
       pending = send(streaming);
       streaming.exchange(pending);
       streamingOut = streaming.outputStream();

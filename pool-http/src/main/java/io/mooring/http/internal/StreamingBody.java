@@ -29,6 +29,7 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
   private boolean terminated;
   private boolean cancelled;
   private boolean emitting;
+  private IOException failure;
   private volatile Future<?> exchange;
 
   /**
@@ -88,13 +89,19 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
     while (true) {
       Flow.Subscriber<? super ByteBuffer> s;
       ByteBuffer item = null;
+      IOException error = null;
       boolean complete = false;
       synchronized (lock) {
         if (emitting || subscriber == null || terminated || cancelled) {
           return;
         }
         s = subscriber;
-        if (demand > 0 && !queue.isEmpty()) {
+        if (failure != null) {
+          // also when the exchange subscribes only after the body failed: it must hear of it
+          terminated = true;
+          error = failure;
+          queue.clear();
+        } else if (demand > 0 && !queue.isEmpty()) {
           item = queue.poll();
           demand--;
           lock.notifyAll();
@@ -107,6 +114,10 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
         emitting = true;
       }
       try {
+        if (error != null) {
+          s.onError(error);
+          return;
+        }
         if (complete) {
           s.onComplete();
           return;
@@ -118,6 +129,18 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
         }
       }
     }
+  }
+
+  /** Ends the body with {@code e}: the exchange is aborted and the caller's writes fail. */
+  private IOException fail(IOException e) {
+    synchronized (lock) {
+      if (failure == null) {
+        failure = e;
+      }
+      lock.notifyAll();
+    }
+    emit();
+    return e;
   }
 
   private void enqueue(ByteBuffer b) throws IOException {
@@ -135,6 +158,9 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
         }
       }
       Future<?> ex = exchange;
+      if (failure != null) {
+        throw new IOException("the request body failed earlier: " + failure.getMessage(), failure);
+      }
       if (cancelled || (ex != null && ex.isDone())) {
         throw new IOException("the request ended; its body can no longer be written");
       }
@@ -159,7 +185,13 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
         throw new IOException("stream is closed");
       }
       if (length >= 0 && written + len > length) {
-        throw new IOException("too many bytes written: the fixed length is " + length + " bytes");
+        // As the JDK does, the request ends here: the server must not wait for the rest.
+        throw fail(
+            new IOException(
+                "too many bytes written: "
+                    + (written + len)
+                    + " bytes for the fixed length of "
+                    + length));
       }
       written += len;
       while (len > 0) {
@@ -196,7 +228,6 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
       if (outClosed) {
         return;
       }
-      flushCurrent();
       outClosed = true;
       if (length >= 0 && written != length) {
         IOException e =
@@ -206,17 +237,10 @@ public final class StreamingBody implements HttpRequest.BodyPublisher {
                     + " of the fixed length "
                     + length
                     + " bytes");
-        Flow.Subscriber<? super ByteBuffer> s;
-        synchronized (lock) {
-          s = terminated ? null : subscriber;
-          terminated = true;
-          queue.clear();
-        }
-        if (s != null) {
-          s.onError(e);
-        }
+        fail(e);
         throw e;
       }
+      flushCurrent();
       synchronized (lock) {
         closed = true;
       }

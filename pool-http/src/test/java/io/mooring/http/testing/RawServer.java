@@ -47,7 +47,7 @@ public final class RawServer implements AutoCloseable {
         .getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** Request heads seen so far (first line plus headers). */
+  /** Request heads seen so far (first line plus headers), each as soon as it arrived. */
   public List<String> requests() {
     return requests;
   }
@@ -88,8 +88,8 @@ public final class RawServer implements AutoCloseable {
         if (head == null) {
           return;
         }
+        requests.add(head); // before the body: a streamed request's head is seen as it arrives
         readBody(in, head);
-        requests.add(head);
         byte[] answer = script.respond(n, head);
         if (answer == null) {
           return;
