@@ -16,6 +16,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,6 +58,11 @@ public class PooledHttpURLConnection extends HttpURLConnection {
           "transfer-encoding",
           "upgrade",
           "via");
+
+  /** The JDK's format for If-Modified-Since: RFC 1123, two-digit day, always GMT. */
+  private static final DateTimeFormatter HTTP_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
 
   private final HttpEngine engine;
   private final Map<String, List<String>> requestProperties =
@@ -179,6 +187,9 @@ public class PooledHttpURLConnection extends HttpURLConnection {
     }
     if (!hasAccept) {
       b.header("Accept", "*/*");
+    }
+    if (ifModifiedSince != 0 && !requestProperties.containsKey("If-Modified-Since")) {
+      b.header("If-Modified-Since", HTTP_DATE.format(Instant.ofEpochMilli(ifModifiedSince)));
     }
     if (body != null && !hasType) {
       b.header("Content-Type", "application/x-www-form-urlencoded");
