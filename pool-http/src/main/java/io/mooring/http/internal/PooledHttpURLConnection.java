@@ -221,6 +221,11 @@ public class PooledHttpURLConnection extends HttpURLConnection {
         streamingOut.close();
       }
       response = pending.get();
+      if (response.previousResponse().isPresent()) {
+        // As the JDK's: the URL a followed redirect ended at. With the old URL as context the new
+        // one keeps this handler (same protocol), so getURL().openConnection() stays on the pool.
+        url = new URL(url, response.uri().toString());
+      }
       return response;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
