@@ -18,6 +18,7 @@ import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +107,15 @@ class UrlConnectionParityIT {
     }
     HttpURLConnection c = open(impl, URI.create("http://127.0.0.1:" + port + "/"));
     assertThatThrownBy(c::getResponseCode).isInstanceOf(ConnectException.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Impl.class)
+  void unknownHostIsAnUnknownHostException(Impl impl) throws Exception {
+    HttpURLConnection c = open(impl, URI.create("http://no-such-host.invalid/"));
+    assertThatThrownBy(c::getResponseCode)
+        .isInstanceOf(UnknownHostException.class)
+        .hasMessageContaining("no-such-host.invalid");
   }
 
   @ParameterizedTest

@@ -7,14 +7,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.ProtocolException;
-import java.net.SocketTimeoutException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -236,32 +233,12 @@ public class PooledHttpURLConnection extends HttpURLConnection {
       failure = new IOException("request to " + url + " was cancelled", e);
       throw failure;
     } catch (ExecutionException e) {
-      failure = translate(e.getCause());
+      failure = UrlConnectionErrors.translate(e.getCause(), url);
       throw failure;
     } catch (IOException e) {
       failure = e;
       throw e;
     }
-  }
-
-  private IOException translate(Throwable c) {
-    if (c instanceof HttpConnectTimeoutException) {
-      SocketTimeoutException s = new SocketTimeoutException("Connect timed out: " + url);
-      s.initCause(c);
-      return s;
-    }
-    if (c instanceof HttpTimeoutException) {
-      SocketTimeoutException s = new SocketTimeoutException("Read timed out: " + url);
-      s.initCause(c);
-      return s;
-    }
-    if (c instanceof IOException io) {
-      return io;
-    }
-    if (c instanceof IllegalArgumentException iae) {
-      throw iae;
-    }
-    return new IOException(c);
   }
 
   @Override
