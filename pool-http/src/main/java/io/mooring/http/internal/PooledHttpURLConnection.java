@@ -195,7 +195,9 @@ public class PooledHttpURLConnection extends HttpURLConnection {
     HttpClient.Redirect redirect =
         instanceFollowRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER;
     // Only waited on (never chained), so it may complete on any thread.
-    return engine.send(b.build(), HttpResponse.BodyHandlers.ofInputStream(), redirect, true);
+    Duration connect = getConnectTimeout() > 0 ? Duration.ofMillis(getConnectTimeout()) : null;
+    return engine.send(
+        b.build(), HttpResponse.BodyHandlers.ofInputStream(), redirect, true, connect);
   }
 
   /** The response, sending the request first if needed. */

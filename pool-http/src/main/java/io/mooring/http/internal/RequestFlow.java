@@ -62,6 +62,7 @@ final class RequestFlow<T> {
   private final HttpResponse.BodyHandler<T> handler;
   private final HttpClient.Redirect redirectPolicy;
   private final boolean blocking;
+  private final Duration connectTimeout;
   private final boolean inline;
   private final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
   private final long startNanos = System.nanoTime();
@@ -79,12 +80,14 @@ final class RequestFlow<T> {
       HttpRequest request,
       HttpResponse.BodyHandler<T> handler,
       HttpClient.Redirect redirectPolicy,
-      boolean blocking) {
+      boolean blocking,
+      Duration connectTimeout) {
     this.engine = engine;
     this.original = request;
     this.handler = Objects.requireNonNull(handler, "responseBodyHandler");
     this.redirectPolicy = redirectPolicy;
     this.blocking = blocking;
+    this.connectTimeout = connectTimeout;
     this.inline =
         InlineBodyHandlers.isInline(handler)
             && engine.config().cookieHandler() == null
@@ -138,8 +141,12 @@ final class RequestFlow<T> {
     }
     CompletableFuture<Lease<Channel>> f = engine.pool().acquire(dest);
     acquiring = f;
+    Timeout connectTimer = armConnectTimeout(f, dest);
     f.whenComplete(
         (lease, err) -> {
+          if (connectTimer != null) {
+            connectTimer.cancel();
+          }
           if (err != null) {
             fail(acquireFailure(unwrap(err), dest));
             return;
@@ -168,6 +175,30 @@ final class RequestFlow<T> {
                 .whenCompleteAsync((h, e) -> onHead(req, retries, ex, h, e), engine.executor());
           }
         });
+  }
+
+  /**
+   * Fails the request if {@code acquire} is not done within the request's own connect timeout; the
+   * pool may finish that connect for later requests. Null when there is no such timeout.
+   */
+  private Timeout armConnectTimeout(CompletableFuture<Lease<Channel>> acquire, Destination dest) {
+    if (connectTimeout == null) {
+      return null;
+    }
+    return engine
+        .timer()
+        .newTimeout(
+            unused -> {
+              if (!acquire.isDone()
+                  && fail(
+                      new HttpConnectTimeoutException(
+                          "connect to " + dest + " timed out after " + connectTimeout.toMillis()
+                              + " ms"))) {
+                acquire.cancel(false); // a lease that still arrives is closed at once
+              }
+            },
+            connectTimeout.toNanos(),
+            TimeUnit.NANOSECONDS);
   }
 
   private void onHead(HttpRequest req, int retries, Exchange ex, ResponseHead head, Throwable e) {
