@@ -270,6 +270,11 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
             });
   }
 
+  @Override
+  public void aborted(Throwable cause) {
+    abort(cause);
+  }
+
   // ------------------------------------------------------------ from ExchangeHandler
 
   void onMessage(Object msg) {

@@ -141,27 +141,27 @@ public final class HttpEngine implements AutoCloseable {
       HttpResponse.BodyHandler<T> handler,
       HttpClient.Redirect redirect,
       boolean blocking) {
-    return send(request, handler, redirect, blocking, null);
+    return send(request, handler, redirect, blocking, PhaseTimeouts.NONE);
   }
 
   /**
    * As {@link #send(HttpRequest, HttpResponse.BodyHandler, HttpClient.Redirect, boolean)}, with
-   * {@code connectTimeout} (when not null) bounding the wait for each connection of this request,
-   * pooled or new, as {@code HttpURLConnection.setConnectTimeout} does; it then fails with {@link
-   * java.net.http.HttpConnectTimeoutException}. Null leaves connects to the client's timeout.
+   * {@code timeouts} per phase (the HttpURLConnection drop-in's): a connect timeout fails the
+   * request with {@link java.net.http.HttpConnectTimeoutException}, a head timeout with {@link
+   * java.net.http.HttpTimeoutException}, and either aborts what is in flight.
    */
   public <T> CompletableFuture<HttpResponse<T>> send(
       HttpRequest request,
       HttpResponse.BodyHandler<T> handler,
       HttpClient.Redirect redirect,
       boolean blocking,
-      java.time.Duration connectTimeout) {
+      PhaseTimeouts timeouts) {
     RequestValidator.validate(request);
     if (closed) {
       return CompletableFuture.failedFuture(
           new java.io.IOException("client is closed; cannot send " + request.uri()));
     }
-    RequestFlow<T> flow = new RequestFlow<>(this, request, handler, redirect, blocking, connectTimeout);
+    RequestFlow<T> flow = new RequestFlow<>(this, request, handler, redirect, blocking, timeouts);
     flow.start();
     return flow.result();
   }

@@ -27,6 +27,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@link HttpURLConnection} on the Mooring pool: the request goes out through the client's engine
@@ -170,9 +172,6 @@ public class PooledHttpURLConnection extends HttpURLConnection {
     } catch (URISyntaxException | IllegalArgumentException e) {
       throw new IOException("malformed URL " + url + ": " + e.getMessage(), e);
     }
-    if (getReadTimeout() > 0) {
-      b.timeout(Duration.ofMillis(getReadTimeout()));
-    }
     boolean hasAccept = false;
     boolean hasType = false;
     for (Map.Entry<String, List<String>> e : requestProperties.entrySet()) {
@@ -195,9 +194,17 @@ public class PooledHttpURLConnection extends HttpURLConnection {
     HttpClient.Redirect redirect =
         instanceFollowRedirects ? HttpClient.Redirect.NORMAL : HttpClient.Redirect.NEVER;
     // Only waited on (never chained), so it may complete on any thread.
-    Duration connect = getConnectTimeout() > 0 ? Duration.ofMillis(getConnectTimeout()) : null;
+    // A streamed body is written by the caller after the request started: the head timeout then
+    // starts once the body is complete (see response()), as the JDK's read timeout does.
+    PhaseTimeouts timeouts =
+        new PhaseTimeouts(
+            millis(getConnectTimeout()), body instanceof StreamingBody ? null : millis(getReadTimeout()));
     return engine.send(
-        b.build(), HttpResponse.BodyHandlers.ofInputStream(), redirect, true, connect);
+        b.build(),
+        TimedBodyStream.handler(this::getReadTimeout, url),
+        redirect,
+        true,
+        timeouts);
   }
 
   /** The response, sending the request first if needed. */
@@ -219,7 +226,10 @@ public class PooledHttpURLConnection extends HttpURLConnection {
       } else if (streamingOut != null) {
         streamingOut.close();
       }
-      response = pending.get();
+      response =
+          streaming != null && getReadTimeout() > 0
+              ? awaitStreamedResponse(getReadTimeout())
+              : pending.get();
       if (response.previousResponse().isPresent()) {
         // As the JDK's: the URL a followed redirect ended at. With the old URL as context the new
         // one keeps this handler (same protocol), so getURL().openConnection() stays on the pool.
@@ -241,6 +251,21 @@ public class PooledHttpURLConnection extends HttpURLConnection {
       failure = e;
       throw e;
     }
+  }
+
+  /** The response to a streamed body, whose head must come within the read timeout of its end. */
+  private HttpResponse<InputStream> awaitStreamedResponse(int timeoutMillis)
+      throws InterruptedException, ExecutionException, IOException {
+    try {
+      return pending.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true); // the flow aborts the exchange
+      throw UrlConnectionErrors.readTimeout(url, timeoutMillis, "waiting for the response head");
+    }
+  }
+
+  private static Duration millis(int timeout) {
+    return timeout > 0 ? Duration.ofMillis(timeout) : null;
   }
 
   @Override

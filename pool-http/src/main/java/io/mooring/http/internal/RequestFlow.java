@@ -62,13 +62,14 @@ final class RequestFlow<T> {
   private final HttpResponse.BodyHandler<T> handler;
   private final HttpClient.Redirect redirectPolicy;
   private final boolean blocking;
-  private final Duration connectTimeout;
+  private final PhaseTimeouts phaseTimeouts;
   private final boolean inline;
   private final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
   private final long startNanos = System.nanoTime();
   private volatile Exchange current;
   private volatile Future<?> acquiring;
   private volatile Timeout timeout;
+  private volatile Timeout headTimer;
   private HttpResponse<T> previous;
   private int redirects;
   private boolean authTried;
@@ -81,13 +82,13 @@ final class RequestFlow<T> {
       HttpResponse.BodyHandler<T> handler,
       HttpClient.Redirect redirectPolicy,
       boolean blocking,
-      Duration connectTimeout) {
+      PhaseTimeouts phaseTimeouts) {
     this.engine = engine;
     this.original = request;
     this.handler = Objects.requireNonNull(handler, "responseBodyHandler");
     this.redirectPolicy = redirectPolicy;
     this.blocking = blocking;
-    this.connectTimeout = connectTimeout;
+    this.phaseTimeouts = phaseTimeouts;
     this.inline =
         InlineBodyHandlers.isInline(handler)
             && engine.config().cookieHandler() == null
@@ -141,12 +142,10 @@ final class RequestFlow<T> {
     }
     CompletableFuture<Lease<Channel>> f = engine.pool().acquire(dest);
     acquiring = f;
-    Timeout connectTimer = armConnectTimeout(f, dest);
+    Timeout connectTimer = schedule(phaseTimeouts.connect(), () -> connectTimedOut(f, dest));
     f.whenComplete(
         (lease, err) -> {
-          if (connectTimer != null) {
-            connectTimer.cancel();
-          }
+          cancel(connectTimer);
           if (err != null) {
             fail(acquireFailure(unwrap(err), dest));
             return;
@@ -164,6 +163,7 @@ final class RequestFlow<T> {
                   inline ? Runnable::run : engine.executor(),
                   engine.config().maxResponseBodySize());
           current = ex;
+          headTimer = schedule(phaseTimeouts.head(), () -> headTimedOut(req));
           lease.connection().eventLoop().execute(ex::start);
           if (result.isDone()) {
             ex.abort(new CancellationException("request ended while its exchange started"));
@@ -177,31 +177,39 @@ final class RequestFlow<T> {
         });
   }
 
-  /**
-   * Fails the request if {@code acquire} is not done within the request's own connect timeout; the
-   * pool may finish that connect for later requests. Null when there is no such timeout.
-   */
-  private Timeout armConnectTimeout(CompletableFuture<Lease<Channel>> acquire, Destination dest) {
-    if (connectTimeout == null) {
-      return null;
+  private void connectTimedOut(CompletableFuture<Lease<Channel>> acquire, Destination dest) {
+    String message =
+        "connect to " + dest + " timed out after " + phaseTimeouts.connect().toMillis() + " ms";
+    if (!acquire.isDone() && fail(new HttpConnectTimeoutException(message))) {
+      acquire.cancel(false); // the pool may finish the connect; a lease that still comes is closed
     }
-    return engine
-        .timer()
-        .newTimeout(
-            unused -> {
-              if (!acquire.isDone()
-                  && fail(
-                      new HttpConnectTimeoutException(
-                          "connect to " + dest + " timed out after " + connectTimeout.toMillis()
-                              + " ms"))) {
-                acquire.cancel(false); // a lease that still arrives is closed at once
-              }
-            },
-            connectTimeout.toNanos(),
-            TimeUnit.NANOSECONDS);
+  }
+
+  private void headTimedOut(HttpRequest req) {
+    timedOut(
+        new HttpTimeoutException(
+            "no response head within "
+                + phaseTimeouts.head().toMillis()
+                + " ms: "
+                + req.method()
+                + " "
+                + req.uri()));
+  }
+
+  private Timeout schedule(Duration delay, Runnable task) {
+    return delay == null
+        ? null
+        : engine.timer().newTimeout(unused -> task.run(), delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static void cancel(Timeout t) {
+    if (t != null) {
+      t.cancel();
+    }
   }
 
   private void onHead(HttpRequest req, int retries, Exchange ex, ResponseHead head, Throwable e) {
+    cancel(headTimer);
     if (e != null) {
       Throwable cause = unwrap(e);
       if (canRetry(req, ex, retries, cause)) {
@@ -436,10 +444,8 @@ final class RequestFlow<T> {
   }
 
   private void cancelTimeout() {
-    Timeout t = timeout;
-    if (t != null) {
-      t.cancel();
-    }
+    cancel(timeout);
+    cancel(headTimer);
   }
 
   private static Throwable acquireFailure(Throwable err, Destination dest) {

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #request} and {@link #cancel} from the subscriber on any thread; all signals to the
  * subscriber are serialised by a work-in-progress counter.
  */
-final class ResponseBodyPump implements Flow.Subscription {
+final class ResponseBodyPump implements AbortableSubscription {
   /** Buffers queued beyond which no more reads are asked for. */
   static final int MAX_QUEUED = 8;
 
@@ -31,6 +31,14 @@ final class ResponseBodyPump implements Flow.Subscription {
 
     /** The subscriber cancelled before the body ended. Any thread. */
     void cancelled();
+
+    /**
+     * The subscriber gave the body up with {@code cause}: abort the connection rather than drain
+     * it. Any thread. An owner that cannot abort treats it as a cancel.
+     */
+    default void aborted(Throwable cause) {
+      cancelled();
+    }
   }
 
   private final Executor executor;
@@ -109,6 +117,15 @@ final class ResponseBodyPump implements Flow.Subscription {
       if (!done) {
         owner.cancelled();
       }
+      schedule();
+    }
+  }
+
+  @Override
+  public void abort(java.io.IOException cause) {
+    if (!cancelled) {
+      cancelled = true;
+      owner.aborted(cause);
       schedule();
     }
   }
