@@ -4,25 +4,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.mooring.http.testing.FullBacklogServer;
+import io.mooring.http.testing.JdkServer;
 import io.mooring.http.testing.JdkUrls;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.testing.SocketTable;
+import io.mooring.pool.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.HttpsURLConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -262,6 +270,68 @@ class UrlConnectionParityIT {
       notFollowed.setInstanceFollowRedirects(false);
       assertThat(notFollowed.getResponseCode()).isEqualTo(302);
       assertThat(notFollowed.getURL().getPath()).isEqualTo("/from");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Impl.class)
+  void httpsConnectionAppliesEverySetting(Impl impl, @TempDir Path dir) throws Exception {
+    TestCertificates certs = TestCertificates.generate(dir);
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    server.setHttpsConfigurator(new HttpsConfigurator(certs.serverContext()));
+    server.createContext(
+        "/from",
+        ex -> {
+          ex.getResponseHeaders().add("Location", "/to");
+          ex.sendResponseHeaders(302, -1);
+          ex.close();
+        });
+    server.createContext(
+        "/to",
+        ex -> {
+          String since = ex.getRequestHeaders().getFirst("If-Modified-Since");
+          JdkServer.respond(ex, 200, since == null ? "none" : since);
+        });
+    server.start();
+    try (MooringHttpClient tls =
+        MooringHttpClient.newBuilder().sslContext(certs.clientContext()).build()) {
+      URI uri = URI.create("https://localhost:" + server.getAddress().getPort() + "/from");
+      HttpsURLConnection c =
+          (HttpsURLConnection)
+              (impl == Impl.JDK
+                  ? JdkUrls.of(uri)
+                  : new URL(null, uri.toString(), new MooringUrlStreamHandler(tls)))
+                  .openConnection();
+      if (impl == Impl.JDK) {
+        c.setSSLSocketFactory(certs.clientContext().getSocketFactory());
+      }
+      c.setIfModifiedSince(784_111_777_000L);
+      c.setUseCaches(false);
+      assertThat(c.getIfModifiedSince()).isEqualTo(784_111_777_000L);
+      assertThat(c.getUseCaches()).isFalse();
+      assertThat(c.getResponseCode()).isEqualTo(200);
+      assertThat(read(c.getInputStream())).isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
+      assertThat(c.getURL().getPath()).isEqualTo("/to");
+      assertThat(c.getHeaderField(0)).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(c.getHeaderFieldKey(0)).isNull();
+      assertThat(c.getContentLengthLong()).isEqualTo(29);
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Impl.class)
+  void statusLineWithoutAReasonPhrase(Impl impl) throws Exception {
+    byte[] bare = "HTTP/1.1 200\r\nContent-Length: 4\r\n\r\nfine".getBytes(StandardCharsets.ISO_8859_1);
+    try (RawServer server = new RawServer((n, head) -> bare)) {
+      HttpURLConnection c = open(impl, server.uri("/bare"));
+      assertThat(c.getResponseCode()).isEqualTo(200);
+      assertThat(c.getHeaderField(0)).isEqualTo("HTTP/1.1 200");
+      assertThat(c.getHeaderFieldKey(0)).isNull();
+      assertThat(c.getResponseMessage()).isNull();
+      assertThat(read(c.getInputStream())).isEqualTo("fine");
     }
   }
 

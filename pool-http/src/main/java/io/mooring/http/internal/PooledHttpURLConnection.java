@@ -275,8 +275,14 @@ public class PooledHttpURLConnection extends HttpURLConnection {
 
   @Override
   public String getResponseMessage() throws IOException {
-    HttpResponse<InputStream> r = response();
-    return r instanceof PooledResponse<InputStream> p ? p.reasonPhrase() : null;
+    return reasonPhrase(response());
+  }
+
+  /** The reason phrase, or null when the status line has none (as the JDK's). */
+  private static String reasonPhrase(HttpResponse<InputStream> r) {
+    return r instanceof PooledResponse<InputStream> p && !p.reasonPhrase().isEmpty()
+        ? p.reasonPhrase()
+        : null;
   }
 
   @Override
@@ -313,10 +319,10 @@ public class PooledHttpURLConnection extends HttpURLConnection {
         return List.of();
       }
       List<Map.Entry<String, String>> l = new ArrayList<>();
-      String reason = r instanceof PooledResponse<InputStream> p ? p.reasonPhrase() : "";
+      String reason = reasonPhrase(r);
       l.add(
           new java.util.AbstractMap.SimpleImmutableEntry<>(
-              null, "HTTP/1.1 " + r.statusCode() + " " + reason));
+              null, "HTTP/1.1 " + r.statusCode() + (reason == null ? "" : " " + reason)));
       r.headers()
           .map()
           .forEach(

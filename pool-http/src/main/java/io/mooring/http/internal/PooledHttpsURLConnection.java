@@ -13,8 +13,9 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * {@link HttpsURLConnection} on the Mooring pool: every call goes to a {@link
- * PooledHttpURLConnection}; the TLS details come from the pooled connection's session. TLS trust
+ * {@link HttpsURLConnection} on the Mooring pool: every call that sets or reads the request or the
+ * response goes to a {@link PooledHttpURLConnection} (a setting this class kept itself would be
+ * silently ignored); the TLS details come from the pooled connection's session. TLS trust
  * and hostname verification are the client's ({@code sslContext}); a per-connection {@code
  * SSLSocketFactory} or {@code HostnameVerifier} is not consulted.
  *
@@ -108,6 +109,42 @@ public class PooledHttpsURLConnection extends HttpsURLConnection {
   @Override
   public void setUseCaches(boolean on) {
     delegate.setUseCaches(on);
+  }
+
+  @Override
+  public boolean getUseCaches() {
+    return delegate.getUseCaches();
+  }
+
+  @Override
+  public void setIfModifiedSince(long ifModifiedSince) {
+    delegate.setIfModifiedSince(ifModifiedSince);
+  }
+
+  @Override
+  public long getIfModifiedSince() {
+    return delegate.getIfModifiedSince();
+  }
+
+  @Override
+  public void setAllowUserInteraction(boolean allow) {
+    delegate.setAllowUserInteraction(allow);
+  }
+
+  @Override
+  public boolean getAllowUserInteraction() {
+    return delegate.getAllowUserInteraction();
+  }
+
+  /** The URL, which after a followed redirect is where the redirect ended, as the JDK's. */
+  @Override
+  public URL getURL() {
+    return delegate.getURL();
+  }
+
+  @Override
+  public String toString() {
+    return delegate.toString();
   }
 
   @Override
