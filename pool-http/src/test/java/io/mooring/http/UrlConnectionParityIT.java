@@ -205,10 +205,14 @@ class UrlConnectionParityIT {
         // streamed: the head is on the wire before the body is complete
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (server.requests().isEmpty()) {
-          assertThat(System.nanoTime() - deadline).as("request head seen by the server").isNegative();
+          assertThat(System.nanoTime() - deadline)
+              .as("request head seen by the server")
+              .isNegative();
           Thread.sleep(5);
         }
-        assertThat(server.requests().get(0)).startsWith("POST /upload ").containsIgnoringCase("\r\ncontent-length: 5\r\n");
+        assertThat(server.requests().get(0))
+            .startsWith("POST /upload ")
+            .containsIgnoringCase("\r\ncontent-length: 5\r\n");
         out.write("cde".getBytes(StandardCharsets.ISO_8859_1));
       }
       assertThat(read(c.getInputStream())).isEqualTo("fine");
@@ -300,8 +304,8 @@ class UrlConnectionParityIT {
       HttpsURLConnection c =
           (HttpsURLConnection)
               (impl == Impl.JDK
-                  ? JdkUrls.of(uri)
-                  : new URL(null, uri.toString(), new MooringUrlStreamHandler(tls)))
+                      ? JdkUrls.of(uri)
+                      : new URL(null, uri.toString(), new MooringUrlStreamHandler(tls)))
                   .openConnection();
       if (impl == Impl.JDK) {
         c.setSSLSocketFactory(certs.clientContext().getSocketFactory());
@@ -324,7 +328,8 @@ class UrlConnectionParityIT {
   @ParameterizedTest
   @EnumSource(Impl.class)
   void statusLineWithoutAReasonPhrase(Impl impl) throws Exception {
-    byte[] bare = "HTTP/1.1 200\r\nContent-Length: 4\r\n\r\nfine".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] bare =
+        "HTTP/1.1 200\r\nContent-Length: 4\r\n\r\nfine".getBytes(StandardCharsets.ISO_8859_1);
     try (RawServer server = new RawServer((n, head) -> bare)) {
       HttpURLConnection c = open(impl, server.uri("/bare"));
       assertThat(c.getResponseCode()).isEqualTo(200);

@@ -38,6 +38,12 @@ import java.util.concurrent.TimeoutException;
  * (up to 64 KiB) or its connection aborted with RST. The socket is never closed client-first with a
  * FIN.
  *
+ * <p>Timeouts as the JDK's: the connect timeout bounds getting a connection (pooled or new), the
+ * read timeout the wait for the response head once the request is sent and then every read of the
+ * body; either throws {@link java.net.SocketTimeoutException}, and a body read that timed out
+ * aborts its connection (RST). Failures reach the caller as the JDK's types ({@link
+ * UrlConnectionErrors}).
+ *
  * <p>Like the JDK's, one instance is meant for one thread; it is not thread safe.
  */
 public class PooledHttpURLConnection extends HttpURLConnection {
@@ -198,13 +204,10 @@ public class PooledHttpURLConnection extends HttpURLConnection {
     // starts once the body is complete (see response()), as the JDK's read timeout does.
     PhaseTimeouts timeouts =
         new PhaseTimeouts(
-            millis(getConnectTimeout()), body instanceof StreamingBody ? null : millis(getReadTimeout()));
+            millis(getConnectTimeout()),
+            body instanceof StreamingBody ? null : millis(getReadTimeout()));
     return engine.send(
-        b.build(),
-        TimedBodyStream.handler(this::getReadTimeout, url),
-        redirect,
-        true,
-        timeouts);
+        b.build(), TimedBodyStream.handler(this::getReadTimeout, url), redirect, true, timeouts);
   }
 
   /** The response, sending the request first if needed. */

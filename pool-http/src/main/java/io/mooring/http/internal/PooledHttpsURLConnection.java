@@ -15,8 +15,8 @@ import javax.net.ssl.SSLSession;
 /**
  * {@link HttpsURLConnection} on the Mooring pool: every call that sets or reads the request or the
  * response goes to a {@link PooledHttpURLConnection} (a setting this class kept itself would be
- * silently ignored); the TLS details come from the pooled connection's session. TLS trust
- * and hostname verification are the client's ({@code sslContext}); a per-connection {@code
+ * silently ignored); the TLS details come from the pooled connection's session. TLS trust and
+ * hostname verification are the client's ({@code sslContext}); a per-connection {@code
  * SSLSocketFactory} or {@code HostnameVerifier} is not consulted.
  *
  * <p>Not thread safe, like the JDK's.

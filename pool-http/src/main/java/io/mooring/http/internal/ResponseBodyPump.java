@@ -1,12 +1,12 @@
 package io.mooring.http.internal;
 
 import java.net.http.HttpResponse.BodySubscriber;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -122,7 +122,7 @@ final class ResponseBodyPump implements AbortableSubscription {
   }
 
   @Override
-  public void abort(java.io.IOException cause) {
+  public void abort(IOException cause) {
     if (!cancelled) {
       cancelled = true;
       owner.aborted(cause);

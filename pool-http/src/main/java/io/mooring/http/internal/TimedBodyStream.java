@@ -29,7 +29,8 @@ import java.util.function.IntSupplier;
  * <p>The subscriber side is signalled serially by the body pump; the stream is for one reading
  * thread at a time, as any {@code InputStream}.
  */
-final class TimedBodyStream extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
+final class TimedBodyStream extends InputStream
+    implements HttpResponse.BodySubscriber<InputStream> {
   /** Body buffers asked for ahead of the reader, so reads seldom wait for the network. */
   private static final int PREFETCH = 4;
 

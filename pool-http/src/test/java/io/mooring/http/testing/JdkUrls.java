@@ -6,10 +6,10 @@ import java.net.URI;
 import java.net.URL;
 
 /**
- * URLs on the JDK's own {@code http}/{@code https} handler, for tests that run the same code on
- * the JDK's {@code HttpURLConnection} and on Mooring's, even after a test installed Mooring's
- * JVM-wide factory: a URL made before any factory keeps the JDK's handler, and a URL made with it
- * as context inherits that handler.
+ * URLs on the JDK's own {@code http}/{@code https} handler, for tests that run the same code on the
+ * JDK's {@code HttpURLConnection} and on Mooring's, even after a test installed Mooring's JVM-wide
+ * factory: a URL made before any factory keeps the JDK's handler, and a URL made with it as context
+ * inherits that handler.
  */
 public final class JdkUrls {
   private static final URL HTTP = make("http://127.0.0.1/");
