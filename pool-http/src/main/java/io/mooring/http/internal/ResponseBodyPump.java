@@ -1,7 +1,7 @@
 package io.mooring.http.internal;
 
-import java.net.http.HttpResponse.BodySubscriber;
 import java.io.IOException;
+import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Queue;
