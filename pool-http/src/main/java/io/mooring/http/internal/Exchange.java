@@ -159,7 +159,9 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()), target(request.uri()));
     io.netty.handler.codec.http.HttpHeaders h = head.headers();
-    h.set(HttpHeaderNames.HOST, hostHeader(request.uri()));
+    if (!RequestValidator.CALLER_HOST || request.headers().firstValue("host").isEmpty()) {
+      h.set(HttpHeaderNames.HOST, hostHeader(request.uri()));
+    }
     for (Map.Entry<String, List<String>> e : request.headers().map().entrySet()) {
       h.add(e.getKey(), e.getValue());
     }
