@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,6 +51,13 @@ import java.util.concurrent.TimeUnit;
 final class RequestFlow<T> {
   private static final System.Logger LOG = System.getLogger(RequestFlow.class.getName());
   private static final int MAX_REDIRECTS = 5;
+
+  /**
+   * A caller's headers that never follow a redirect to another origin: credentials and what names
+   * the caller's origin, as recent JDK clients strip them (Go and curl strip the credentials).
+   */
+  private static final Set<String> CROSS_ORIGIN_STRIPPED =
+      Set.of("authorization", "cookie", "origin", "referer");
 
   /**
    * Retries allowed per request: each one needs the failed attempt to have been on a reused
@@ -264,12 +272,16 @@ final class RequestFlow<T> {
     try {
       target = req.uri().resolve(location.get());
     } catch (IllegalArgumentException e) {
-      throw new IOException(
-          "bad redirect Location \"" + location.get() + "\" from " + req.uri(), e);
+      throw badLocation(req, head, location.get(), e);
     }
     String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https"))) {
       return null;
+    }
+    try {
+      RequestValidator.validateUri(target);
+    } catch (IllegalArgumentException e) {
+      throw badLocation(req, head, location.get(), e);
     }
     if (redirectPolicy == HttpClient.Redirect.NORMAL
         && req.uri().getScheme().equalsIgnoreCase("https")
@@ -284,12 +296,31 @@ final class RequestFlow<T> {
     }
     boolean sameOrigin = sameOrigin(req.uri(), target);
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(req, (n, v) -> sameOrigin || !n.equalsIgnoreCase("authorization"))
+        HttpRequest.newBuilder(
+                req,
+                (n, v) -> sameOrigin || !CROSS_ORIGIN_STRIPPED.contains(n.toLowerCase(Locale.ROOT)))
             .uri(target);
     if (toGet) {
       b.GET();
     }
     return b.build();
+  }
+
+  private static IOException badLocation(
+      HttpRequest req, ResponseHead head, String location, IllegalArgumentException e) {
+    return new IOException(
+        "cannot follow the "
+            + head.statusCode()
+            + " redirect from "
+            + req.method()
+            + " "
+            + req.uri()
+            + ": bad Location \""
+            + location
+            + "\" ("
+            + e.getMessage()
+            + ")",
+        e);
   }
 
   private HttpRequest authenticationRetry(HttpRequest req, ResponseHead head) {
