@@ -9,6 +9,7 @@ import io.netty.util.Timeout;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
+import java.net.HttpRetryException;
 import java.net.MalformedURLException;
 import java.net.PasswordAuthentication;
 import java.net.URI;
@@ -323,7 +324,8 @@ final class RequestFlow<T> {
         e);
   }
 
-  private HttpRequest authenticationRetry(HttpRequest req, ResponseHead head) {
+  private HttpRequest authenticationRetry(HttpRequest req, ResponseHead head)
+      throws HttpRetryException {
     Authenticator auth = engine.config().authenticator();
     if (head.statusCode() != 401 || auth == null || authTried) {
       return null;
@@ -331,6 +333,17 @@ final class RequestFlow<T> {
     String challenge = head.headers().firstValue("www-authenticate").orElse("");
     if (!challenge.regionMatches(true, 0, "Basic", 0, 5)) {
       return null;
+    }
+    if (!BodyReplay.replayable(req)) {
+      // As the JDK's HttpURLConnection in streaming mode: the body is gone, so the request cannot
+      // be sent again with credentials. Checked before asking the Authenticator (it may prompt).
+      throw new HttpRetryException(
+          "cannot retry due to server authentication, in streaming mode: the body of "
+              + req.method()
+              + " "
+              + req.uri()
+              + " cannot be sent again",
+          401);
     }
     authTried = true;
     String realm = "";
