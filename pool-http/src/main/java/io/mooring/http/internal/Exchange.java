@@ -70,6 +70,8 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   final boolean reused;
 
   private volatile boolean wroteAny;
+  private volatile boolean ended;
+  private Runnable onEnd = () -> {};
   private volatile boolean responseStarted;
 
   private ExchangeHandler handler;
@@ -116,6 +118,21 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   /** Whether any byte of the request was handed to the socket. */
   boolean wroteAny() {
     return wroteAny;
+  }
+
+  /** Runs {@code r} on the event loop once the lease ended; set before {@link #start()}. */
+  void onEnd(Runnable r) {
+    onEnd = r;
+  }
+
+  /** Whether the lease ended (closed or failed). Any thread. */
+  boolean ended() {
+    return ended;
+  }
+
+  private void leaseEnded() {
+    ended = true;
+    onEnd.run();
   }
 
   /** Whether any byte of a response arrived. */
@@ -340,6 +357,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       writer.stop();
     }
     lease.fail(cause);
+    leaseEnded();
     if (!head.isDone()) {
       head.completeExceptionally(cause);
     } else {
@@ -422,6 +440,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
         }
         lease.fail(
             new IOException("response from " + destination + " ended before the request body"));
+        leaseEnded();
       }
       pump.complete();
     }
@@ -436,6 +455,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     PooledChannels.markIdle(ch);
     ch.config().setAutoRead(true);
     lease.close();
+    leaseEnded();
   }
 
   private MalformedResponseException malformed(Throwable cause) {

@@ -104,12 +104,18 @@ final class RequestFlow<T> {
     return result;
   }
 
+  /** The request as the caller gave it. */
+  HttpRequest request() {
+    return original;
+  }
+
   void start() {
     result.whenComplete(
         (r, e) -> {
           if (e instanceof CancellationException) {
             abortInFlight(e); // the caller gave up: free the connection
           }
+          endedIfDone();
         });
     Optional<Duration> t = original.timeout();
     if (t.isPresent()) {
@@ -166,6 +172,7 @@ final class RequestFlow<T> {
                   inline ? Runnable::run : engine.executor(),
                   engine.config().maxResponseBodySize());
           current = ex;
+          ex.onEnd(this::endedIfDone);
           lease.connection().eventLoop().execute(ex::start);
           if (result.isDone()) {
             ex.abort(new CancellationException("request ended while its exchange started"));
@@ -406,6 +413,20 @@ final class RequestFlow<T> {
   private void timedOut(HttpTimeoutException e) {
     if (fail(e)) {
       abortInFlight(e);
+    }
+  }
+
+  /** Fails the request, if it is not done yet, and aborts its exchange, body included. */
+  void abortNow(Throwable e) {
+    fail(e);
+    abortInFlight(e);
+  }
+
+  /** Tells the engine once the result is complete and no exchange holds a connection. */
+  private void endedIfDone() {
+    Exchange ex = current;
+    if (result.isDone() && (ex == null || ex.ended())) {
+      engine.finished(this);
     }
   }
 
