@@ -33,6 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One request and its response on one leased channel: writes the request, decodes the response,
@@ -145,9 +146,12 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     return destination;
   }
 
-  /** Starts feeding the body to {@code subscriber}; call once, after {@link #head()} completed. */
-  void deliverBody(BodySubscriber<?> subscriber) {
-    pump.start(subscriber);
+  /**
+   * Starts feeding the body to {@code subscriber}; call once, after {@link #head()} completed.
+   * {@code onFailure} hears if the subscriber throws or the executor refuses to signal it.
+   */
+  void deliverBody(BodySubscriber<?> subscriber, Consumer<Throwable> onFailure) {
+    pump.start(subscriber, onFailure);
   }
 
   /** Fails the exchange from any thread (timeouts, cancellation). */
@@ -222,11 +226,40 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
                 // Subscribe only once the head is out: a request nothing of which was written has
                 // not touched its publisher, so it can be retried even with a one-shot body.
                 if (f.isSuccess() && !finished) {
-                  executor.execute(() -> p.subscribe(w));
+                  subscribe(p, w);
                 }
               });
     }
     ch.read();
+  }
+
+  private void subscribe(HttpRequest.BodyPublisher p, RequestBodyWriter w) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              p.subscribe(w);
+            } catch (RuntimeException e) {
+              w.onError(e);
+            }
+          });
+    } catch (RuntimeException e) {
+      fail(rejected("send the request body", e));
+    }
+  }
+
+  /** The failure when the executor refuses a task: names the request and what could not run. */
+  IOException rejected(String task, RuntimeException e) {
+    return new IOException(
+        "the executor refused to "
+            + task
+            + " of "
+            + request.method()
+            + " "
+            + request.uri()
+            + "; request aborted: "
+            + e,
+        e);
   }
 
   private void headWritten(io.netty.util.concurrent.Future<? super Void> f) {
@@ -261,6 +294,11 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   @Override
   public void wantMore() {
     ch.read();
+  }
+
+  @Override
+  public void subscriberFailed(Throwable cause) {
+    abort(cause);
   }
 
   @Override
@@ -353,11 +391,13 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     if (drainTimer != null) {
       drainTimer.cancel(false);
     }
+    // The lease ends first: nothing below (the publisher's cancel, the subscriber's signals) may
+    // keep the connection from being aborted.
+    lease.fail(cause);
+    leaseEnded();
     if (writer != null) {
       writer.stop();
     }
-    lease.fail(cause);
-    leaseEnded();
     if (!head.isDone()) {
       head.completeExceptionally(cause);
     } else {

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -180,10 +181,21 @@ final class RequestFlow<T> {
           if (inline) {
             ex.head().whenComplete((h, e) -> onHead(req, retries, ex, h, e));
           } else {
-            ex.head()
-                .whenCompleteAsync((h, e) -> onHead(req, retries, ex, h, e), engine.executor());
+            ex.head().whenComplete((h, e) -> onHeadAsync(req, retries, ex, h, e));
           }
         });
+  }
+
+  /** {@link #onHead} on the executor; if the executor refuses, the request fails here. */
+  private void onHeadAsync(
+      HttpRequest req, int retries, Exchange ex, ResponseHead head, Throwable e) {
+    try {
+      engine.executor().execute(() -> onHead(req, retries, ex, head, e));
+    } catch (RuntimeException rejected) {
+      IOException cause = ex.rejected("handle the response", rejected);
+      ex.abort(cause);
+      fail(cause);
+    }
   }
 
   private void onHead(HttpRequest req, int retries, Exchange ex, ResponseHead head, Throwable e) {
@@ -213,7 +225,7 @@ final class RequestFlow<T> {
         next = authenticationRetry(req, head);
       }
       if (next != null) {
-        ex.deliverBody(HttpResponse.BodySubscribers.discarding());
+        ex.deliverBody(HttpResponse.BodySubscribers.discarding(), this::fail);
         previous = new PooledResponse<>(req, head, null, previous);
         attempt(next, 0);
         return;
@@ -225,18 +237,18 @@ final class RequestFlow<T> {
     }
     cancelTimeout();
     HttpResponse.BodySubscriber<T> subscriber;
+    CompletionStage<T> bodyStage;
     try {
       subscriber = handler.apply(head);
+      bodyStage = subscriber.getBody();
     } catch (RuntimeException err) {
       ex.abort(err);
       fail(err);
       return;
     }
-    ex.deliverBody(subscriber);
+    ex.deliverBody(subscriber, this::fail);
     HttpResponse<T> prev = previous;
-    subscriber
-        .getBody()
-        .whenComplete(
+    bodyStage.whenComplete(
             (body, be) -> {
               if (be != null) {
                 fail(unwrap(be));
