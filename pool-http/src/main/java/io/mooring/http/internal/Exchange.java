@@ -4,9 +4,11 @@ import io.mooring.http.MalformedResponseException;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
 import io.mooring.pool.netty.PooledChannels;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -51,6 +53,12 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   /** How long a cancelled body may take to drain. */
   static final long DRAIN_TIMEOUT_MS = 2_000;
 
+  /**
+   * Body bytes still to send after a response that ended early, up to which the body is finished
+   * (and the connection kept) rather than the connection aborted.
+   */
+  static final long FINISH_LIMIT = 1024 * 1024;
+
   /** Requests sent on a channel so far: more than zero means the channel is reused. */
   static final AttributeKey<Integer> USES = AttributeKey.valueOf("mooring.http.uses");
 
@@ -83,6 +91,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   private boolean informational;
   private boolean headSeen;
   private boolean draining;
+  private boolean serverWillClose;
   private long bodyBytes;
   private long drained;
   private ScheduledFuture<?> drainTimer;
@@ -206,9 +215,13 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
 
-    if (length == 0) {
+    LastHttpContent whole =
+        length == 0 ? LastHttpContent.EMPTY_LAST_CONTENT : inMemory(publisher.get(), length);
+    if (whole != null) {
+      // The head and the whole body in one flush: the body is complete on the wire before the
+      // server can answer, and no executor hop is needed.
       ch.write(head).addListener(this::headWritten);
-      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+      ch.writeAndFlush(whole)
           .addListener(
               (ChannelFuture f) -> {
                 if (f.isSuccess()) {
@@ -231,6 +244,15 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
               });
     }
     ch.read();
+  }
+
+  /** The whole body as the message's last content if {@code p} holds it in memory, else null. */
+  private static LastHttpContent inMemory(HttpRequest.BodyPublisher p, long length) {
+    if (length < 0 || !BodyReplay.inMemory(p)) {
+      return null;
+    }
+    ByteBuf bytes = InMemoryBody.take(p, length);
+    return bytes == null ? null : new DefaultLastHttpContent(bytes);
   }
 
   private void subscribe(HttpRequest.BodyPublisher p, RequestBodyWriter w) {
@@ -400,7 +422,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     }
     if (!head.isDone()) {
       head.completeExceptionally(cause);
-    } else {
+    } else if (!responseDone) { // a response read whole stays good if finishing the request fails
       pump.error(cause instanceof IOException ? cause : new IOException(cause.toString(), cause));
     }
   }
@@ -417,6 +439,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       return;
     }
     headSeen = true;
+    serverWillClose = KeepAliveHints.serverWillClose(r);
     KeepAliveHints.apply(r, lease);
     SslHandler tls = ch.pipeline().get(SslHandler.class);
     head.complete(
@@ -470,20 +493,51 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       responseDone = true;
       if (requestDone) {
         release();
+      } else if (canFinishRequest()) {
+        finishRequest();
       } else {
-        // The server answered before the request body was sent: the connection is not in a
-        // state to reuse, but the response itself is fine.
+        // The server answered before the request body was sent and the rest cannot be sent in
+        // bounded time, or the connection ends anyway: abort it; the response itself is fine.
         finished = true;
         handler.detach(this);
-        if (writer != null) {
-          writer.stop();
-        }
         lease.fail(
             new IOException("response from " + destination + " ended before the request body"));
         leaseEnded();
+        if (writer != null) {
+          writer.stop();
+        }
       }
       pump.complete();
     }
+  }
+
+  /**
+   * Whether the connection can be kept although the response ended before the request body: the
+   * server will not close, and what is left of the body is bounded (held in memory already, or a
+   * fixed length of at most {@link #FINISH_LIMIT} more bytes).
+   */
+  private boolean canFinishRequest() {
+    if (serverWillClose || lease.isLastUse()) {
+      return false;
+    }
+    return writer == null || writer.remaining() <= FINISH_LIMIT;
+  }
+
+  /** Keeps the connection until the body is written ({@link #bodyWritten} releases it), bounded. */
+  private void finishRequest() {
+    drainTimer =
+        ch.eventLoop()
+            .schedule(
+                () ->
+                    fail(
+                        new IOException(
+                            "request body to "
+                                + destination
+                                + " was not taken within "
+                                + DRAIN_TIMEOUT_MS
+                                + " ms after the response ended; connection aborted")),
+                DRAIN_TIMEOUT_MS,
+                TimeUnit.MILLISECONDS);
   }
 
   private void release() {

@@ -38,13 +38,18 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   private final Owner owner;
   private volatile Flow.Subscription subscription;
   private volatile boolean stopped;
-  private long written;
+  private volatile long written;
 
   RequestBodyWriter(Channel channel, Executor executor, long contentLength, Owner owner) {
     this.channel = channel;
     this.executor = executor;
     this.contentLength = contentLength;
     this.owner = owner;
+  }
+
+  /** Bytes of a fixed-length body not yet handed to the channel; unbounded when chunked. */
+  long remaining() {
+    return contentLength < 0 ? Long.MAX_VALUE : contentLength - written;
   }
 
   /** Stops requesting from the publisher (the exchange ended). Any thread; never throws. */
