@@ -57,11 +57,13 @@ class RequestFramingIT {
   @Test
   void everyHeaderTheClientOwnsIsRefusedBeforeAnyByteIsSent() {
     for (String name :
-        List.of(
-            "transfer-encoding", "Content-Length", "Connection", "Upgrade", "Host", "Expect")) {
+        List.of("transfer-encoding", "Content-Length", "Connection", "Upgrade", "Host", "Expect")) {
       HttpRequest r =
           new AnyRequest(
-              "POST", server.uri("/x"), Map.of(name, List.of("chunked")), BodyPublishers.ofString("x"));
+              "POST",
+              server.uri("/x"),
+              Map.of(name, List.of("chunked")),
+              BodyPublishers.ofString("x"));
       assertThatThrownBy(() -> client.send(r, BodyHandlers.ofString()))
           .as(name)
           .isInstanceOf(IllegalArgumentException.class)

@@ -7,7 +7,6 @@ import io.mooring.http.testing.Eventually;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.testing.SocketTable;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;

@@ -31,7 +31,10 @@ public final class BodyReplay {
 
   private BodyReplay() {}
 
-  /** Whether {@code publisher} holds its whole body in memory ({@code ofString}, {@code ofByteArray}). */
+  /**
+   * Whether {@code publisher} holds its whole body in memory ({@code ofString}, {@code
+   * ofByteArray}).
+   */
   public static boolean inMemory(BodyPublisher publisher) {
     return IN_MEMORY.contains(publisher.getClass().getName());
   }

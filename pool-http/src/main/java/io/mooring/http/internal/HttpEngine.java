@@ -20,9 +20,9 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -170,7 +170,10 @@ public final class HttpEngine implements AutoCloseable {
   private static <T> CompletableFuture<T> refused(HttpRequest request) {
     return CompletableFuture.failedFuture(
         new IOException(
-            "client is shut down or closed; cannot send " + request.method() + " " + request.uri()));
+            "client is shut down or closed; cannot send "
+                + request.method()
+                + " "
+                + request.uri()));
   }
 
   /** A flow ended: its result is complete and its last exchange gave its connection back. */

@@ -12,8 +12,8 @@ import java.util.concurrent.Flow;
  * Takes the bytes of an in-memory body ({@code ofString}, {@code ofByteArray}) at once, so they go
  * out with the request head in one flush instead of later from the executor: the server then never
  * answers before the body is sent, and no hop to the executor is needed. The JDK's in-memory
- * publishers deliver synchronously within {@code request}; if one ever does not, or errs, or
- * breaks its length, {@link #take} returns null and the caller falls back to streaming the body.
+ * publishers deliver synchronously within {@code request}; if one ever does not, or errs, or breaks
+ * its length, {@link #take} returns null and the caller falls back to streaming the body.
  *
  * <p>Confined to the calling thread.
  */

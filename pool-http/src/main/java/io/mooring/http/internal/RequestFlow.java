@@ -249,13 +249,13 @@ final class RequestFlow<T> {
     ex.deliverBody(subscriber, this::fail);
     HttpResponse<T> prev = previous;
     bodyStage.whenComplete(
-            (body, be) -> {
-              if (be != null) {
-                fail(unwrap(be));
-              } else {
-                succeed(new PooledResponse<>(req, head, body, prev));
-              }
-            });
+        (body, be) -> {
+          if (be != null) {
+            fail(unwrap(be));
+          } else {
+            succeed(new PooledResponse<>(req, head, body, prev));
+          }
+        });
   }
 
   private boolean canRetry(HttpRequest req, Exchange ex, int retries, Throwable cause) {

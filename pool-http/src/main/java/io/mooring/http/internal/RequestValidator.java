@@ -38,7 +38,8 @@ public final class RequestValidator {
   static Set<String> restricted(String allowed) {
     Set<String> names =
         new HashSet<>(
-            Set.of("connection", "content-length", "expect", "host", "transfer-encoding", "upgrade"));
+            Set.of(
+                "connection", "content-length", "expect", "host", "transfer-encoding", "upgrade"));
     if (allowed != null) {
       for (String n : allowed.split(",")) {
         String name = n.trim().toLowerCase(Locale.ROOT);

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An {@link HttpRequest} with any method, URI and headers at all, for input the JDK's builder
- * would refuse before the client under test sees it.
+ * An {@link HttpRequest} with any method, URI and headers at all, for input the JDK's builder would
+ * refuse before the client under test sees it.
  */
 public final class AnyRequest extends HttpRequest {
   private final String method;
@@ -20,8 +20,7 @@ public final class AnyRequest extends HttpRequest {
   private final BodyPublisher body;
 
   /** A request; {@code body} may be null for none. */
-  public AnyRequest(
-      String method, URI uri, Map<String, List<String>> headers, BodyPublisher body) {
+  public AnyRequest(String method, URI uri, Map<String, List<String>> headers, BodyPublisher body) {
     this.method = method;
     this.uri = uri;
     this.headers = headers;
