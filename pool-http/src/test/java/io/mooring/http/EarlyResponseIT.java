@@ -22,6 +22,12 @@ class EarlyResponseIT {
   private static final int POSTS = 300;
   private static final byte[] BODY = new byte[4096];
 
+  /**
+   * Connections allowed for 300 POSTs: 1 on a quiet machine; a loaded one may let the 2 s bound on
+   * finishing a body expire now and then (that connection is aborted). Before the fix: 51-69.
+   */
+  private static final long HANDFUL = 10;
+
   private static long connectionsFor(Supplier<BodyPublisher> body) throws Exception {
     return connectionsFor(POSTS, body);
   }
@@ -41,7 +47,7 @@ class EarlyResponseIT {
 
   @Test
   void inMemoryBodiesGoOutWithTheHeadAndKeepTheConnection() throws Exception {
-    assertThat(connectionsFor(() -> BodyPublishers.ofByteArray(BODY))).isLessThanOrEqualTo(3);
+    assertThat(connectionsFor(() -> BodyPublishers.ofByteArray(BODY))).isLessThanOrEqualTo(HANDFUL);
   }
 
   @Test
@@ -52,7 +58,7 @@ class EarlyResponseIT {
                     BodyPublishers.fromPublisher(
                         BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(BODY)),
                         BODY.length)))
-        .isLessThanOrEqualTo(3);
+        .isLessThanOrEqualTo(HANDFUL);
   }
 
   @Test
