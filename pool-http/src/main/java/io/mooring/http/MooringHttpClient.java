@@ -213,10 +213,47 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
   /**
    * Closes the pool (connections retire under its close policy: peer-first by default), then the
    * transport, then the executor the client created. Blocks; idempotent. Requests in flight fail.
+   * Unlike the JDK client's {@code close()} it does not wait for them: {@link #shutdown()} then
+   * {@link #awaitTermination(Duration)} does.
    */
   @Override
   public void close() {
     engine.close();
+  }
+
+  /**
+   * Starts an orderly shutdown (Java 21's {@code HttpClient.shutdown()}, which this overrides
+   * there): new requests fail with an {@link IOException}, requests in flight run to completion,
+   * response bodies included; then the client closes as {@link #close()} does, on a thread of its
+   * own, its connections retiring peer-first. Never blocks; idempotent; thread safe.
+   */
+  public void shutdown() {
+    engine.shutdown();
+  }
+
+  /**
+   * As {@link #shutdown()}, but requests in flight fail at once with an {@link IOException} and
+   * their connections are aborted (RST, no TIME_WAIT); idle connections still retire peer-first
+   * (Java 21's {@code HttpClient.shutdownNow()}). Never blocks; thread safe.
+   */
+  public void shutdownNow() {
+    engine.shutdownNow();
+  }
+
+  /**
+   * Waits until the client is terminated after {@link #shutdown()}, {@link #shutdownNow()} or
+   * {@link #close()}, at most {@code duration} (Java 21's {@code HttpClient.awaitTermination}).
+   *
+   * @return whether the client terminated in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitTermination(Duration duration) throws InterruptedException {
+    return engine.awaitTermination(duration);
+  }
+
+  /** Whether the client closed completely: pool, transport and its own executor (Java 21). */
+  public boolean isTerminated() {
+    return engine.isTerminated();
   }
 
   @Override

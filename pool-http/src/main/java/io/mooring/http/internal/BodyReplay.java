@@ -24,7 +24,20 @@ public final class BodyReplay {
           "jdk.internal.net.http.RequestPublishers$FilePublisher",
           "jdk.internal.net.http.RequestPublishers$EmptyPublisher");
 
+  private static final Set<String> IN_MEMORY =
+      Set.of(
+          "jdk.internal.net.http.RequestPublishers$ByteArrayPublisher",
+          "jdk.internal.net.http.RequestPublishers$StringPublisher");
+
   private BodyReplay() {}
+
+  /**
+   * Whether {@code publisher} holds its whole body in memory ({@code ofString}, {@code
+   * ofByteArray}).
+   */
+  public static boolean inMemory(BodyPublisher publisher) {
+    return IN_MEMORY.contains(publisher.getClass().getName());
+  }
 
   /** Whether the body of {@code request} can be sent again. */
   public static boolean replayable(HttpRequest request) {

@@ -4,9 +4,11 @@ import io.mooring.http.MalformedResponseException;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
 import io.mooring.pool.netty.PooledChannels;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -33,6 +35,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One request and its response on one leased channel: writes the request, decodes the response,
@@ -49,6 +52,12 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
 
   /** How long a cancelled body may take to drain. */
   static final long DRAIN_TIMEOUT_MS = 2_000;
+
+  /**
+   * Body bytes still to send after a response that ended early, up to which the body is finished
+   * (and the connection kept) rather than the connection aborted.
+   */
+  static final long FINISH_LIMIT = 1024 * 1024;
 
   /** Requests sent on a channel so far: more than zero means the channel is reused. */
   static final AttributeKey<Integer> USES = AttributeKey.valueOf("mooring.http.uses");
@@ -70,6 +79,8 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   final boolean reused;
 
   private volatile boolean wroteAny;
+  private volatile boolean ended;
+  private Runnable onEnd = () -> {};
   private volatile boolean responseStarted;
 
   private ExchangeHandler handler;
@@ -80,6 +91,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   private boolean informational;
   private boolean headSeen;
   private boolean draining;
+  private boolean serverWillClose;
   private long bodyBytes;
   private long drained;
   private ScheduledFuture<?> drainTimer;
@@ -118,6 +130,21 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     return wroteAny;
   }
 
+  /** Runs {@code r} on the event loop once the lease ended; set before {@link #start()}. */
+  void onEnd(Runnable r) {
+    onEnd = r;
+  }
+
+  /** Whether the lease ended (closed or failed). Any thread. */
+  boolean ended() {
+    return ended;
+  }
+
+  private void leaseEnded() {
+    ended = true;
+    onEnd.run();
+  }
+
   /** Whether any byte of a response arrived. */
   boolean responseStarted() {
     return responseStarted;
@@ -128,9 +155,12 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     return destination;
   }
 
-  /** Starts feeding the body to {@code subscriber}; call once, after {@link #head()} completed. */
-  void deliverBody(BodySubscriber<?> subscriber) {
-    pump.start(subscriber);
+  /**
+   * Starts feeding the body to {@code subscriber}; call once, after {@link #head()} completed.
+   * {@code onFailure} hears if the subscriber throws or the executor refuses to signal it.
+   */
+  void deliverBody(BodySubscriber<?> subscriber, Consumer<Throwable> onFailure) {
+    pump.start(subscriber, onFailure);
   }
 
   /** Fails the exchange from any thread (timeouts, cancellation). */
@@ -159,7 +189,9 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
         new DefaultHttpRequest(
             HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()), target(request.uri()));
     io.netty.handler.codec.http.HttpHeaders h = head.headers();
-    h.set(HttpHeaderNames.HOST, hostHeader(request.uri()));
+    if (!RequestValidator.CALLER_HOST || request.headers().firstValue("host").isEmpty()) {
+      h.set(HttpHeaderNames.HOST, hostHeader(request.uri()));
+    }
     for (Map.Entry<String, List<String>> e : request.headers().map().entrySet()) {
       h.add(e.getKey(), e.getValue());
     }
@@ -183,9 +215,13 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
 
-    if (length == 0) {
+    LastHttpContent whole =
+        length == 0 ? LastHttpContent.EMPTY_LAST_CONTENT : inMemory(publisher.get(), length);
+    if (whole != null) {
+      // The head and the whole body in one flush: the body is complete on the wire before the
+      // server can answer, and no executor hop is needed.
       ch.write(head).addListener(this::headWritten);
-      ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+      ch.writeAndFlush(whole)
           .addListener(
               (ChannelFuture f) -> {
                 if (f.isSuccess()) {
@@ -203,11 +239,49 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
                 // Subscribe only once the head is out: a request nothing of which was written has
                 // not touched its publisher, so it can be retried even with a one-shot body.
                 if (f.isSuccess() && !finished) {
-                  executor.execute(() -> p.subscribe(w));
+                  subscribe(p, w);
                 }
               });
     }
     ch.read();
+  }
+
+  /** The whole body as the message's last content if {@code p} holds it in memory, else null. */
+  private static LastHttpContent inMemory(HttpRequest.BodyPublisher p, long length) {
+    if (length < 0 || !BodyReplay.inMemory(p)) {
+      return null;
+    }
+    ByteBuf bytes = InMemoryBody.take(p, length);
+    return bytes == null ? null : new DefaultLastHttpContent(bytes);
+  }
+
+  private void subscribe(HttpRequest.BodyPublisher p, RequestBodyWriter w) {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              p.subscribe(w);
+            } catch (RuntimeException e) {
+              w.onError(e);
+            }
+          });
+    } catch (RuntimeException e) {
+      fail(rejected("send the request body", e));
+    }
+  }
+
+  /** The failure when the executor refuses a task: names the request and what could not run. */
+  IOException rejected(String task, RuntimeException e) {
+    return new IOException(
+        "the executor refused to "
+            + task
+            + " of "
+            + request.method()
+            + " "
+            + request.uri()
+            + "; request aborted: "
+            + e,
+        e);
   }
 
   private void headWritten(io.netty.util.concurrent.Future<? super Void> f) {
@@ -242,6 +316,11 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   @Override
   public void wantMore() {
     ch.read();
+  }
+
+  @Override
+  public void subscriberFailed(Throwable cause) {
+    abort(cause);
   }
 
   @Override
@@ -339,13 +418,16 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     if (drainTimer != null) {
       drainTimer.cancel(false);
     }
+    // The lease ends first: nothing below (the publisher's cancel, the subscriber's signals) may
+    // keep the connection from being aborted.
+    lease.fail(cause);
+    leaseEnded();
     if (writer != null) {
       writer.stop();
     }
-    lease.fail(cause);
     if (!head.isDone()) {
       head.completeExceptionally(cause);
-    } else {
+    } else if (!responseDone) { // a response read whole stays good if finishing the request fails
       pump.error(cause instanceof IOException ? cause : new IOException(cause.toString(), cause));
     }
   }
@@ -362,6 +444,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       return;
     }
     headSeen = true;
+    serverWillClose = KeepAliveHints.serverWillClose(r);
     KeepAliveHints.apply(r, lease);
     SslHandler tls = ch.pipeline().get(SslHandler.class);
     head.complete(
@@ -415,19 +498,51 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       responseDone = true;
       if (requestDone) {
         release();
+      } else if (canFinishRequest()) {
+        finishRequest();
       } else {
-        // The server answered before the request body was sent: the connection is not in a
-        // state to reuse, but the response itself is fine.
+        // The server answered before the request body was sent and the rest cannot be sent in
+        // bounded time, or the connection ends anyway: abort it; the response itself is fine.
         finished = true;
         handler.detach(this);
+        lease.fail(
+            new IOException("response from " + destination + " ended before the request body"));
+        leaseEnded();
         if (writer != null) {
           writer.stop();
         }
-        lease.fail(
-            new IOException("response from " + destination + " ended before the request body"));
       }
       pump.complete();
     }
+  }
+
+  /**
+   * Whether the connection can be kept although the response ended before the request body: the
+   * server will not close, and what is left of the body is bounded (held in memory already, or a
+   * fixed length of at most {@link #FINISH_LIMIT} more bytes).
+   */
+  private boolean canFinishRequest() {
+    if (serverWillClose || lease.isLastUse()) {
+      return false;
+    }
+    return writer == null || writer.remaining() <= FINISH_LIMIT;
+  }
+
+  /** Keeps the connection until the body is written ({@link #bodyWritten} releases it), bounded. */
+  private void finishRequest() {
+    drainTimer =
+        ch.eventLoop()
+            .schedule(
+                () ->
+                    fail(
+                        new IOException(
+                            "request body to "
+                                + destination
+                                + " was not taken within "
+                                + DRAIN_TIMEOUT_MS
+                                + " ms after the response ended; connection aborted")),
+                DRAIN_TIMEOUT_MS,
+                TimeUnit.MILLISECONDS);
   }
 
   private void release() {
@@ -439,6 +554,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     PooledChannels.markIdle(ch);
     ch.config().setAutoRead(true);
     lease.close();
+    leaseEnded();
   }
 
   private MalformedResponseException malformed(Throwable cause) {

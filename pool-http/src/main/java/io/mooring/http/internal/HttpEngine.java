@@ -10,16 +10,23 @@ import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a client runs on: its own {@link NettyTransport} (whose channels get the HTTP codec), its
@@ -35,7 +42,12 @@ public final class HttpEngine implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final Timer timer;
   private final HttpMetrics metrics;
-  private volatile boolean closed;
+  private final Set<RequestFlow<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  /** Set by {@link #shutdown()}, {@link #shutdownNow()} and {@link #close()}: no new requests. */
+  private volatile boolean shut;
 
   /** Builds the engine; {@code userExecutor} may be null (then a cached daemon pool is made). */
   public HttpEngine(ClientConfig config, Executor userExecutor) {
@@ -157,13 +169,82 @@ public final class HttpEngine implements AutoCloseable {
       boolean blocking,
       PhaseTimeouts timeouts) {
     RequestValidator.validate(request);
-    if (closed) {
-      return CompletableFuture.failedFuture(
-          new java.io.IOException("client is closed; cannot send " + request.uri()));
+    if (shut) {
+      return refused(request);
     }
     RequestFlow<T> flow = new RequestFlow<>(this, request, handler, redirect, blocking, timeouts);
+    inFlight.add(flow);
+    if (shut) { // a shutdown between the check and the add may have seen no request in flight
+      inFlight.remove(flow);
+      return refused(request);
+    }
     flow.start();
     return flow.result();
+  }
+
+  private static <T> CompletableFuture<T> refused(HttpRequest request) {
+    return CompletableFuture.failedFuture(
+        new IOException(
+            "client is shut down or closed; cannot send "
+                + request.method()
+                + " "
+                + request.uri()));
+  }
+
+  /** A flow ended: its result is complete and its last exchange gave its connection back. */
+  void finished(RequestFlow<?> flow) {
+    if (inFlight.remove(flow) && shut && inFlight.isEmpty()) {
+      terminateInBackground();
+    }
+  }
+
+  /**
+   * Refuses new requests and lets those in flight finish (their response bodies included); then
+   * closes as {@link #close()} does, on a thread of its own. Idempotent; never blocks.
+   */
+  public void shutdown() {
+    shut = true;
+    if (inFlight.isEmpty()) {
+      terminateInBackground();
+    }
+  }
+
+  /**
+   * Refuses new requests, fails every request in flight with an {@link IOException} (their
+   * connections are aborted: RST, no TIME_WAIT), then closes as {@link #close()} does, on a thread
+   * of its own. Never blocks.
+   */
+  public void shutdownNow() {
+    shut = true;
+    for (RequestFlow<?> flow : inFlight) {
+      flow.abortNow(
+          new IOException(
+              "client shut down now; "
+                  + flow.request().method()
+                  + " "
+                  + flow.request().uri()
+                  + " aborted"));
+    }
+    terminateInBackground();
+  }
+
+  /** Waits until the engine is closed, at most {@code timeout}; whether it is. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "duration");
+    return terminated.await(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+  }
+
+  /** Whether the engine is closed: pool, transport and owned executor. */
+  public boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  private void terminateInBackground() {
+    if (!closing.get()) {
+      // Closing blocks (the pool waits for the peer's FIN) and may be reached from an event loop.
+      Thread t = new DaemonThreadFactory("mooring-http-shutdown").newThread(this::close);
+      t.start();
+    }
   }
 
   /** The pool destination of {@code uri} (already validated). */
@@ -180,13 +261,17 @@ public final class HttpEngine implements AutoCloseable {
     return Destination.of(scheme, host, port);
   }
 
-  /** Closes the pool, then the transport, then the owned executor and the timer. Idempotent. */
+  /**
+   * Closes the pool (requests in flight fail), then the transport, then the owned executor and the
+   * timer. Blocks until done, also when another thread is closing. Idempotent.
+   */
   @Override
   public void close() {
-    if (closed) {
+    shut = true;
+    if (!closing.compareAndSet(false, true)) {
+      awaitClosed();
       return;
     }
-    closed = true;
     try {
       pool.close();
     } finally {
@@ -197,7 +282,23 @@ public final class HttpEngine implements AutoCloseable {
         if (ownedExecutor != null) {
           ownedExecutor.shutdown();
         }
+        terminated.countDown();
       }
+    }
+  }
+
+  private void awaitClosed() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        terminated.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

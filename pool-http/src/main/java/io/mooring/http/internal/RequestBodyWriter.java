@@ -21,6 +21,7 @@ import java.util.concurrent.Flow;
  * event loop.
  */
 final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
+  private static final System.Logger LOG = System.getLogger(RequestBodyWriter.class.getName());
 
   /** Callbacks into the exchange. */
   interface Owner {
@@ -37,7 +38,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
   private final Owner owner;
   private volatile Flow.Subscription subscription;
   private volatile boolean stopped;
-  private long written;
+  private volatile long written;
 
   RequestBodyWriter(Channel channel, Executor executor, long contentLength, Owner owner) {
     this.channel = channel;
@@ -46,12 +47,47 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
     this.owner = owner;
   }
 
-  /** Stops requesting from the publisher (the exchange ended). Any thread. */
+  /** Bytes of a fixed-length body not yet handed to the channel; unbounded when chunked. */
+  long remaining() {
+    return contentLength < 0 ? Long.MAX_VALUE : contentLength - written;
+  }
+
+  /** Stops requesting from the publisher (the exchange ended). Any thread; never throws. */
   void stop() {
     stopped = true;
     Flow.Subscription s = subscription;
     if (s != null) {
-      executor.execute(s::cancel);
+      try {
+        executor.execute(() -> cancelQuietly(s));
+      } catch (RuntimeException e) {
+        cancelQuietly(s); // rule 3.5: cancel returns promptly, so it may run on this thread
+      }
+    }
+  }
+
+  private static void cancelQuietly(Flow.Subscription s) {
+    try {
+      s.cancel();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "request body publisher's cancel threw", e);
+    }
+  }
+
+  /** Asks the publisher for the next buffer, on the executor (a publisher may block). */
+  private void requestNext() {
+    try {
+      executor.execute(
+          () -> {
+            try {
+              subscription.request(1);
+            } catch (RuntimeException e) {
+              onError(e);
+            }
+          });
+    } catch (RuntimeException e) {
+      fail(
+          new RequestBodyException(
+              "the executor refused to run the request body publisher: " + e, e));
     }
   }
 
@@ -62,7 +98,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
       return;
     }
     subscription = s;
-    executor.execute(() -> s.request(1));
+    requestNext();
   }
 
   @Override
@@ -82,7 +118,7 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
       return;
     }
     if (n == 0) {
-      executor.execute(() -> subscription.request(1));
+      requestNext();
       return;
     }
     // A fixed-length body is complete on the wire with its last byte: the server may answer
@@ -100,9 +136,9 @@ final class RequestBodyWriter implements Flow.Subscriber<ByteBuffer> {
             fail(f.cause());
           } else if (allWritten) {
             owner.bodyWritten();
-            executor.execute(() -> subscription.request(1));
+            requestNext();
           } else if (!stopped) {
-            executor.execute(() -> subscription.request(1));
+            requestNext();
           }
         });
     channel.writeAndFlush(

@@ -9,6 +9,7 @@ import io.netty.util.Timeout;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
+import java.net.HttpRetryException;
 import java.net.MalformedURLException;
 import java.net.PasswordAuthentication;
 import java.net.URI;
@@ -27,9 +28,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,6 +53,13 @@ import java.util.concurrent.TimeUnit;
 final class RequestFlow<T> {
   private static final System.Logger LOG = System.getLogger(RequestFlow.class.getName());
   private static final int MAX_REDIRECTS = 5;
+
+  /**
+   * A caller's headers that never follow a redirect to another origin: credentials and what names
+   * the caller's origin, as recent JDK clients strip them (Go and curl strip the credentials).
+   */
+  private static final Set<String> CROSS_ORIGIN_STRIPPED =
+      Set.of("authorization", "cookie", "origin", "referer");
 
   /**
    * Retries allowed per request: each one needs the failed attempt to have been on a reused
@@ -99,12 +109,18 @@ final class RequestFlow<T> {
     return result;
   }
 
+  /** The request as the caller gave it. */
+  HttpRequest request() {
+    return original;
+  }
+
   void start() {
     result.whenComplete(
         (r, e) -> {
           if (e instanceof CancellationException) {
             abortInFlight(e); // the caller gave up: free the connection
           }
+          endedIfDone();
         });
     Optional<Duration> t = original.timeout();
     if (t.isPresent()) {
@@ -164,6 +180,7 @@ final class RequestFlow<T> {
                   engine.config().maxResponseBodySize());
           current = ex;
           headTimer = schedule(phaseTimeouts.head(), () -> headTimedOut(req));
+          ex.onEnd(this::endedIfDone);
           lease.connection().eventLoop().execute(ex::start);
           if (result.isDone()) {
             ex.abort(new CancellationException("request ended while its exchange started"));
@@ -171,8 +188,7 @@ final class RequestFlow<T> {
           if (inline) {
             ex.head().whenComplete((h, e) -> onHead(req, retries, ex, h, e));
           } else {
-            ex.head()
-                .whenCompleteAsync((h, e) -> onHead(req, retries, ex, h, e), engine.executor());
+            ex.head().whenComplete((h, e) -> onHeadAsync(req, retries, ex, h, e));
           }
         });
   }
@@ -208,6 +224,18 @@ final class RequestFlow<T> {
     }
   }
 
+  /** {@link #onHead} on the executor; if the executor refuses, the request fails here. */
+  private void onHeadAsync(
+      HttpRequest req, int retries, Exchange ex, ResponseHead head, Throwable e) {
+    try {
+      engine.executor().execute(() -> onHead(req, retries, ex, head, e));
+    } catch (RuntimeException rejected) {
+      IOException cause = ex.rejected("handle the response", rejected);
+      ex.abort(cause);
+      fail(cause);
+    }
+  }
+
   private void onHead(HttpRequest req, int retries, Exchange ex, ResponseHead head, Throwable e) {
     cancel(headTimer);
     if (e != null) {
@@ -236,7 +264,7 @@ final class RequestFlow<T> {
         next = authenticationRetry(req, head);
       }
       if (next != null) {
-        ex.deliverBody(HttpResponse.BodySubscribers.discarding());
+        ex.deliverBody(HttpResponse.BodySubscribers.discarding(), this::fail);
         previous = new PooledResponse<>(req, head, null, previous);
         attempt(next, 0);
         return;
@@ -248,25 +276,25 @@ final class RequestFlow<T> {
     }
     cancelTimeout();
     HttpResponse.BodySubscriber<T> subscriber;
+    CompletionStage<T> bodyStage;
     try {
       subscriber = handler.apply(head);
+      bodyStage = subscriber.getBody();
     } catch (RuntimeException err) {
       ex.abort(err);
       fail(err);
       return;
     }
-    ex.deliverBody(subscriber);
+    ex.deliverBody(subscriber, this::fail);
     HttpResponse<T> prev = previous;
-    subscriber
-        .getBody()
-        .whenComplete(
-            (body, be) -> {
-              if (be != null) {
-                fail(unwrap(be));
-              } else {
-                succeed(new PooledResponse<>(req, head, body, prev));
-              }
-            });
+    bodyStage.whenComplete(
+        (body, be) -> {
+          if (be != null) {
+            fail(unwrap(be));
+          } else {
+            succeed(new PooledResponse<>(req, head, body, prev));
+          }
+        });
   }
 
   private boolean canRetry(HttpRequest req, Exchange ex, int retries, Throwable cause) {
@@ -303,12 +331,16 @@ final class RequestFlow<T> {
     try {
       target = req.uri().resolve(location.get());
     } catch (IllegalArgumentException e) {
-      throw new IOException(
-          "bad redirect Location \"" + location.get() + "\" from " + req.uri(), e);
+      throw badLocation(req, head, location.get(), e);
     }
     String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("http") || scheme.equals("https"))) {
       return null;
+    }
+    try {
+      RequestValidator.validateUri(target);
+    } catch (IllegalArgumentException e) {
+      throw badLocation(req, head, location.get(), e);
     }
     if (redirectPolicy == HttpClient.Redirect.NORMAL
         && req.uri().getScheme().equalsIgnoreCase("https")
@@ -323,7 +355,9 @@ final class RequestFlow<T> {
     }
     boolean sameOrigin = sameOrigin(req.uri(), target);
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(req, (n, v) -> sameOrigin || !n.equalsIgnoreCase("authorization"))
+        HttpRequest.newBuilder(
+                req,
+                (n, v) -> sameOrigin || !CROSS_ORIGIN_STRIPPED.contains(n.toLowerCase(Locale.ROOT)))
             .uri(target);
     if (toGet) {
       b.GET();
@@ -331,7 +365,25 @@ final class RequestFlow<T> {
     return b.build();
   }
 
-  private HttpRequest authenticationRetry(HttpRequest req, ResponseHead head) {
+  private static IOException badLocation(
+      HttpRequest req, ResponseHead head, String location, IllegalArgumentException e) {
+    return new IOException(
+        "cannot follow the "
+            + head.statusCode()
+            + " redirect from "
+            + req.method()
+            + " "
+            + req.uri()
+            + ": bad Location \""
+            + location
+            + "\" ("
+            + e.getMessage()
+            + ")",
+        e);
+  }
+
+  private HttpRequest authenticationRetry(HttpRequest req, ResponseHead head)
+      throws HttpRetryException {
     Authenticator auth = engine.config().authenticator();
     if (head.statusCode() != 401 || auth == null || authTried) {
       return null;
@@ -339,6 +391,17 @@ final class RequestFlow<T> {
     String challenge = head.headers().firstValue("www-authenticate").orElse("");
     if (!challenge.regionMatches(true, 0, "Basic", 0, 5)) {
       return null;
+    }
+    if (!BodyReplay.replayable(req)) {
+      // As the JDK's HttpURLConnection in streaming mode: the body is gone, so the request cannot
+      // be sent again with credentials. Checked before asking the Authenticator (it may prompt).
+      throw new HttpRetryException(
+          "cannot retry due to server authentication, in streaming mode: the body of "
+              + req.method()
+              + " "
+              + req.uri()
+              + " cannot be sent again",
+          401);
     }
     authTried = true;
     String realm = "";
@@ -401,6 +464,20 @@ final class RequestFlow<T> {
   private void timedOut(HttpTimeoutException e) {
     if (fail(e)) {
       abortInFlight(e);
+    }
+  }
+
+  /** Fails the request, if it is not done yet, and aborts its exchange, body included. */
+  void abortNow(Throwable e) {
+    fail(e);
+    abortInFlight(e);
+  }
+
+  /** Tells the engine once the result is complete and no exchange holds a connection. */
+  private void endedIfDone() {
+    Exchange ex = current;
+    if (result.isDone() && (ex == null || ex.ended())) {
+      engine.finished(this);
     }
   }
 

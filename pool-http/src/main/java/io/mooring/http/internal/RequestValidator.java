@@ -2,6 +2,7 @@ package io.mooring.http.internal;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,11 +14,42 @@ import java.util.Set;
  * Stateless and thread safe.
  */
 public final class RequestValidator {
-  /** Header names a caller may not set, as in the JDK client: the client sets them itself. */
+  /** What {@code jdk.httpclient.allowRestrictedHeaders} may lift; declared first for init order. */
+  private static final Set<String> LIFTABLE = Set.of("host", "expect");
+
+  /**
+   * Header names a caller may not set because the client writes them itself: the JDK client's
+   * restricted set ({@code connection, content-length, expect, host, upgrade}) plus {@code
+   * transfer-encoding}, which the JDK lets through but which, next to the client's own framing,
+   * would let a caller smuggle a second request. The JDK's {@code
+   * jdk.httpclient.allowRestrictedHeaders} system property (read once, as the JDK does) can lift
+   * only {@code host} and {@code expect}: the message framing and the connection's management stay
+   * the client's.
+   */
   public static final Set<String> RESTRICTED =
-      Set.of("connection", "content-length", "expect", "host", "upgrade");
+      restricted(System.getProperty("jdk.httpclient.allowRestrictedHeaders"));
+
+  /** Whether a caller's {@code Host} header replaces the one the client computes. */
+  static final boolean CALLER_HOST = !RESTRICTED.contains("host");
 
   private RequestValidator() {}
+
+  /** The restricted set left after lifting the names in {@code allowed} (comma separated). */
+  static Set<String> restricted(String allowed) {
+    Set<String> names =
+        new HashSet<>(
+            Set.of(
+                "connection", "content-length", "expect", "host", "transfer-encoding", "upgrade"));
+    if (allowed != null) {
+      for (String n : allowed.split(",")) {
+        String name = n.trim().toLowerCase(Locale.ROOT);
+        if (LIFTABLE.contains(name)) {
+          names.remove(name);
+        }
+      }
+    }
+    return Set.copyOf(names);
+  }
 
   /**
    * Validates method, URI and headers of {@code request}.
@@ -31,7 +63,12 @@ public final class RequestValidator {
       validateHeaderName(e.getKey());
       if (RESTRICTED.contains(e.getKey().toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException(
-            "restricted header name: \"" + e.getKey() + "\" is set by the client itself");
+            "restricted header name: \""
+                + e.getKey()
+                + "\" is set by the client itself (it frames the message and manages the"
+                + " connection); request to "
+                + request.uri()
+                + " not sent");
       }
       for (String v : e.getValue()) {
         validateHeaderValue(e.getKey(), v);

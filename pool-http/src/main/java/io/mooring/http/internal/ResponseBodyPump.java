@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Feeds one response body to a {@link BodySubscriber}, honouring its demand: the event loop offers
@@ -39,6 +40,13 @@ final class ResponseBodyPump implements AbortableSubscription {
     default void aborted(Throwable cause) {
       cancelled();
     }
+
+    /**
+     * The subscriber threw, or the executor refused to run it: the body can no longer be delivered,
+     * so the exchange must end (its connection aborted unless the response was read already). Any
+     * thread.
+     */
+    void subscriberFailed(Throwable cause);
   }
 
   private final Executor executor;
@@ -48,6 +56,7 @@ final class ResponseBodyPump implements AbortableSubscription {
   private final AtomicLong demand = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
   private volatile BodySubscriber<?> subscriber;
+  private volatile Consumer<Throwable> onFailure;
   private volatile boolean done;
   private volatile Throwable error;
   private volatile boolean cancelled;
@@ -59,8 +68,12 @@ final class ResponseBodyPump implements AbortableSubscription {
     this.owner = owner;
   }
 
-  /** Attaches the subscriber and starts signalling it. Once. */
-  void start(BodySubscriber<?> s) {
+  /**
+   * Attaches the subscriber and starts signalling it. Once. {@code onFailure} hears, once, that the
+   * subscriber threw or could not be signalled, so the caller's future still completes.
+   */
+  void start(BodySubscriber<?> s, Consumer<Throwable> onFailure) {
+    this.onFailure = onFailure;
     this.subscriber = s;
     schedule();
   }
@@ -132,7 +145,28 @@ final class ResponseBodyPump implements AbortableSubscription {
 
   private void schedule() {
     if (subscriber != null && wip.getAndIncrement() == 0) {
-      executor.execute(this::drain);
+      try {
+        executor.execute(this::drain);
+      } catch (RuntimeException e) {
+        // No thread to signal on. This thread owns the drain now (wip is not zero) and keeps it:
+        // the subscriber hears the error here, once, and nothing is signalled after.
+        IOException cause =
+            new IOException("the executor refused to deliver the response body: " + e, e);
+        terminated = true;
+        cancelled = true;
+        owner.subscriberFailed(cause);
+        notifyFailure(cause);
+        BodySubscriber<?> s = subscriber;
+        try {
+          if (!subscribed) {
+            subscribed = true;
+            s.onSubscribe(this);
+          }
+          s.onError(cause);
+        } catch (RuntimeException ignored) {
+          // the subscriber is past helping; the caller's future is failed already
+        }
+      }
     }
   }
 
@@ -140,15 +174,34 @@ final class ResponseBodyPump implements AbortableSubscription {
     int missed = 1;
     BodySubscriber<?> s = subscriber;
     do {
-      if (!subscribed) {
-        subscribed = true;
-        s.onSubscribe(this);
-      }
-      if (!terminated) {
-        drainOnce(s);
+      try {
+        if (!subscribed) {
+          subscribed = true;
+          s.onSubscribe(this);
+        }
+        if (!terminated) {
+          drainOnce(s);
+        }
+      } catch (RuntimeException | Error e) {
+        // Rule 2.13: a subscriber that throws is cancelled; the exchange ends and the caller's
+        // future fails with what it threw.
+        terminated = true;
+        cancelled = true;
+        queue.clear();
+        queued.set(0);
+        owner.subscriberFailed(e);
+        notifyFailure(e);
       }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
+  }
+
+  private void notifyFailure(Throwable t) {
+    Consumer<Throwable> f = onFailure;
+    onFailure = null;
+    if (f != null) {
+      f.accept(t);
+    }
   }
 
   private void drainOnce(BodySubscriber<?> s) {

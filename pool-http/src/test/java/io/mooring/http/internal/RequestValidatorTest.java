@@ -1,5 +1,6 @@
 package io.mooring.http.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,5 +47,14 @@ class RequestValidatorTest {
     assertThatThrownBy(() -> RequestValidator.validateMethod("G ET"))
         .hasMessage("invalid HTTP method \"G ET\"");
     assertThatCode(() -> RequestValidator.validateMethod("PATCH")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void framingHeadersStayRestrictedWhateverTheJdkPropertyLifts() {
+    assertThat(RequestValidator.restricted(null))
+        .containsExactlyInAnyOrder(
+            "connection", "content-length", "expect", "host", "transfer-encoding", "upgrade");
+    assertThat(RequestValidator.restricted(" Host,expect,content-length,Transfer-Encoding"))
+        .containsExactlyInAnyOrder("connection", "content-length", "transfer-encoding", "upgrade");
   }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class ResponseBodyPumpTest {
   private final AtomicInteger wantMore = new AtomicInteger();
   private final AtomicInteger cancelled = new AtomicInteger();
+  private final List<Throwable> failed = new ArrayList<>();
   private final ResponseBodyPump pump =
       new ResponseBodyPump(
           Runnable::run,
@@ -28,10 +29,15 @@ class ResponseBodyPumpTest {
             public void cancelled() {
               cancelled.incrementAndGet();
             }
+
+            @Override
+            public void subscriberFailed(Throwable cause) {
+              failed.add(cause);
+            }
           });
 
   /** A subscriber that requests only when told to. */
-  static final class Manual implements BodySubscriber<Void> {
+  static class Manual implements BodySubscriber<Void> {
     Flow.Subscription subscription;
     final List<Integer> items = new ArrayList<>();
     Throwable error;
@@ -66,7 +72,7 @@ class ResponseBodyPumpTest {
   @Test
   void nothingIsDeliveredOrReadWithoutDemand() {
     Manual s = new Manual();
-    pump.start(s);
+    pump.start(s, failed::add);
     pump.offer(ByteBuffer.allocate(3));
     pump.offer(ByteBuffer.allocate(4));
     assertThat(s.items).isEmpty();
@@ -93,7 +99,7 @@ class ResponseBodyPumpTest {
   @Test
   void cancelTellsTheOwnerAndErrorsReachTheSubscriber() {
     Manual s = new Manual();
-    pump.start(s);
+    pump.start(s, failed::add);
     s.subscription.cancel();
     assertThat(cancelled).hasValue(1);
     assertThat(pump.wantsMore()).isFalse();
@@ -108,8 +114,11 @@ class ResponseBodyPumpTest {
 
               @Override
               public void cancelled() {}
+
+              @Override
+              public void subscriberFailed(Throwable cause) {}
             });
-    other.start(t);
+    other.start(t, failed::add);
     other.offer(ByteBuffer.allocate(1));
     other.error(new java.io.IOException("boom"));
     assertThat(t.error).hasMessage("boom");
@@ -119,8 +128,56 @@ class ResponseBodyPumpTest {
   @Test
   void nonPositiveRequestIsAnError() {
     Manual s = new Manual();
-    pump.start(s);
+    pump.start(s, failed::add);
     s.subscription.request(0);
     assertThat(s.error).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3.9");
+  }
+
+  @Test
+  void aSubscriberThatThrowsIsCancelledAndTheFailureReported() {
+    Manual s =
+        new Manual() {
+          @Override
+          public void onNext(List<ByteBuffer> item) {
+            throw new IllegalStateException("subscriber bug");
+          }
+        };
+    pump.start(s, failed::add);
+    s.subscription.request(10);
+    pump.offer(ByteBuffer.allocate(1));
+    pump.offer(ByteBuffer.allocate(1));
+    pump.complete();
+    // once to the exchange (abort) and once to the caller's future
+    assertThat(failed).hasSize(2).allMatch(t -> t.getMessage().equals("subscriber bug"));
+    assertThat(s.complete).isFalse();
+    assertThat(pump.wantsMore()).isFalse();
+  }
+
+  @Test
+  void anExecutorThatRefusesEndsTheExchangeAndTellsTheSubscriberOnce() {
+    Manual s = new Manual();
+    ResponseBodyPump refusing =
+        new ResponseBodyPump(
+            r -> {
+              throw new java.util.concurrent.RejectedExecutionException("full");
+            },
+            new ResponseBodyPump.Owner() {
+              @Override
+              public void wantMore() {}
+
+              @Override
+              public void cancelled() {}
+
+              @Override
+              public void subscriberFailed(Throwable cause) {
+                failed.add(cause);
+              }
+            });
+    refusing.start(s, failed::add);
+    refusing.offer(ByteBuffer.allocate(1));
+    refusing.complete();
+    assertThat(failed).hasSize(2);
+    assertThat(s.error).hasMessageContaining("executor refused").hasMessageContaining("full");
+    assertThat(s.complete).isFalse();
   }
 }

@@ -31,12 +31,23 @@ public final class RawServer implements AutoCloseable {
   private final ServerSocket socket;
   private final ExecutorService pool = Executors.newCachedThreadPool();
   private final Script script;
+  private final boolean answerBeforeBody;
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
 
-  /** Starts serving on a free loopback port. */
+  /** Starts serving on a free loopback port; each request's body is read before answering. */
   public RawServer(Script script) throws IOException {
+    this(script, false);
+  }
+
+  /**
+   * Starts serving on a free loopback port; with {@code answerBeforeBody} each answer goes out as
+   * soon as the request head is read, and the body is read (discarded) after, as nginx's {@code
+   * return} and any early error response do.
+   */
+  public RawServer(Script script, boolean answerBeforeBody) throws IOException {
     this.script = script;
+    this.answerBeforeBody = answerBeforeBody;
     this.socket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
     pool.execute(this::acceptLoop);
   }
@@ -89,13 +100,18 @@ public final class RawServer implements AutoCloseable {
           return;
         }
         requests.add(head); // before the body: a streamed request's head is seen as it arrives
-        readBody(in, head);
+        if (!answerBeforeBody) {
+          readBody(in, head);
+        }
         byte[] answer = script.respond(n, head);
         if (answer == null) {
           return;
         }
         out.write(answer);
         out.flush();
+        if (answerBeforeBody) {
+          readBody(in, head);
+        }
       }
     } catch (IOException e) {
       // the client went away
