@@ -11,7 +11,7 @@ import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
 import io.mooring.pool.PoolSettings;
-import io.mooring.pool.netty.testing.Await;
+import io.mooring.pool.testing.Await;
 import io.mooring.pool.netty.testing.IoMode;
 import io.mooring.pool.netty.testing.LeakDetectorExtension;
 import io.mooring.pool.netty.testing.TestProtocol;
