@@ -431,6 +431,25 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     if (drainTimer != null) {
       drainTimer.cancel(false);
     }
+    int unread = handler.unreadBytes();
+    if (unread > 0) {
+      // The server sent more than this response (a body on HEAD/204/304, more than its
+      // Content-Length): read by the next exchange those bytes would be its response, forged.
+      // The response itself was complete, so it is delivered (as Go and curl do); the connection
+      // is not.
+      lease.fail(
+          new MalformedResponseException(
+              destination
+                  + " sent "
+                  + unread
+                  + " bytes after the end of its response to "
+                  + request.method()
+                  + " "
+                  + request.uri()
+                  + "; connection aborted",
+              null));
+      return;
+    }
     PooledChannels.markIdle(ch);
     ch.config().setAutoRead(true);
     lease.close();

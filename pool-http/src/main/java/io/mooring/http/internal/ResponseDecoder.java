@@ -28,6 +28,15 @@ final class ResponseDecoder extends HttpResponseDecoder {
     this.headRequest = head;
   }
 
+  /**
+   * Bytes the decoder holds that no message consumed yet. Read as a response completes, this is
+   * what the server sent after the end of that response (a body on HEAD/204/304, more than its
+   * Content-Length): it must never be read as the next exchange's response. Event loop only.
+   */
+  int unreadBytes() {
+    return actualReadableBytes();
+  }
+
   @Override
   protected boolean isContentAlwaysEmpty(HttpMessage msg) {
     return headRequest || super.isContentAlwaysEmpty(msg);
