@@ -464,7 +464,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
             + " "
             + request.uri()
             + ": "
-            + cause,
+            + (cause.getMessage() != null ? cause.getMessage() : cause.toString()),
         cause);
   }
 
