@@ -81,7 +81,9 @@ class StrictHeadIT {
         .hasMessageContaining(message);
 
     assertThat(get("/after").body()).isEqualTo("fine");
-    assertThat(server.connections()).as("the bad response's connection was not reused").isEqualTo(2);
+    assertThat(server.connections())
+        .as("the bad response's connection was not reused")
+        .isEqualTo(2);
     if (SocketTable.available()) {
       assertThat(SocketTable.clientTimeWait(server.port())).as("aborted with RST").isZero();
     }

@@ -76,9 +76,8 @@ final class StrictHeadScanner implements ByteProcessor {
 
   /**
    * Scans the head at the start of {@code in}'s readable bytes (which must not have been consumed
-   * since the last call), going on from where the last call stopped. Returns the head's length
-   * once its empty line was seen, {@link #INCOMPLETE} if more bytes are needed, or {@link
-   * #REJECTED}.
+   * since the last call), going on from where the last call stopped. Returns the head's length once
+   * its empty line was seen, {@link #INCOMPLETE} if more bytes are needed, or {@link #REJECTED}.
    */
   int scan(ByteBuf in) {
     int start = in.readerIndex();
@@ -107,7 +106,8 @@ final class StrictHeadScanner implements ByteProcessor {
     int b = value & 0xff;
     switch (state) {
       case BEFORE_STATUS:
-        // As the decoder does: control characters and whitespace before the status line are skipped.
+        // As the decoder does: control characters and whitespace before the status line are
+        // skipped.
         if (b > ' ' && b != 0x7f) {
           state = STATUS_LINE;
         } else {
@@ -142,7 +142,8 @@ final class StrictHeadScanner implements ByteProcessor {
         } else if (TCHAR[b]) {
           state = NAME;
         } else {
-          return fail(b == ':' ? "has an empty field name" : "has a field name that is not a token");
+          return fail(
+              b == ':' ? "has an empty field name" : "has a field name that is not a token");
         }
         break;
       case NAME:
