@@ -1,11 +1,13 @@
 package io.mooring.http.internal;
 
+import io.mooring.http.HttpExchangeException;
 import io.mooring.http.MalformedResponseException;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
 import io.mooring.pool.netty.PooledChannels;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -143,9 +145,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     handler = ch.pipeline().get(ExchangeHandler.class);
     ResponseDecoder decoder = ch.pipeline().get(ResponseDecoder.class);
     if (!ch.isActive() || handler == null || decoder == null) {
-      fail(
-          new PrematureCloseException(
-              "connection to " + destination + " closed before the request was sent"));
+      fail(closed("connection to " + destination + " closed before the request was sent"));
       return;
     }
     handler.attach(this);
@@ -214,7 +214,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     if (f.isSuccess()) {
       wroteAny = true;
     } else {
-      fail(f.cause());
+      fail(ioFailure(f.cause()));
     }
   }
 
@@ -234,7 +234,11 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
 
   @Override
   public void bodyFailed(Throwable cause) {
-    abort(cause);
+    if (cause instanceof RequestBodyException) {
+      abort(cause);
+    } else {
+      ch.eventLoop().execute(() -> fail(ioFailure(cause))); // the channel's write failed
+    }
   }
 
   // ------------------------------------------------------------ ResponseBodyPump.Owner
@@ -279,7 +283,17 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       }
       if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
         responseStarted = true;
-        fail(malformed(o.decoderResult().cause()));
+        Throwable cause = o.decoderResult().cause();
+        fail(
+            cause instanceof PrematureChannelClosureException
+                ? TransportErrors.exchange(
+                    request.method(),
+                    request.uri(),
+                    phase(),
+                    bodyBytes,
+                    "connection closed by " + destination + " in the middle of the response head",
+                    cause)
+                : malformed(cause));
         return;
       }
       if (msg instanceof HttpResponse r) {
@@ -308,13 +322,43 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     }
     if (responseStarted) {
       fail(
-          new IOException(
-              "connection closed by " + destination + " before the response body ended"));
+          TransportErrors.exchange(
+              request.method(),
+              request.uri(),
+              phase(),
+              bodyBytes,
+              "connection closed by " + destination + " before the response ended",
+              null));
     } else {
-      fail(
-          new PrematureCloseException(
-              "connection closed by " + destination + " before any response byte"));
+      fail(closed("connection closed by " + destination + " before any response byte"));
     }
+  }
+
+  /** A transport error of the channel (reset, failed read or write), from the pipeline. */
+  void onError(Throwable cause) {
+    fail(ioFailure(cause));
+  }
+
+  /** What the exchange was doing; event loop. */
+  private HttpExchangeException.Phase phase() {
+    if (headSeen) {
+      return HttpExchangeException.Phase.READING_BODY;
+    }
+    return responseStarted || requestDone
+        ? HttpExchangeException.Phase.WAITING_FOR_HEAD
+        : HttpExchangeException.Phase.SENDING_REQUEST;
+  }
+
+  /** {@code cause} from the transport, as the caller sees it: naming the request and the phase. */
+  private IOException ioFailure(Throwable cause) {
+    return TransportErrors.exchange(request.method(), request.uri(), phase(), bodyBytes, cause);
+  }
+
+  /** The connection ended before any response byte: the retry rule may try again. */
+  private PrematureCloseException closed(String what) {
+    HttpExchangeException.Phase phase = phase();
+    return new PrematureCloseException(
+        TransportErrors.describe(request.method(), request.uri(), phase, 0, what), phase);
   }
 
   /** Ends the exchange with {@code cause}: the connection is aborted. Event loop. */

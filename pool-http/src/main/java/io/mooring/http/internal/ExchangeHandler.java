@@ -69,7 +69,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Exchange ex = current;
     if (ex != null) {
-      ex.fail(cause);
+      ex.onError(cause);
     } else {
       LOG.log(
           System.Logger.Level.DEBUG,

@@ -15,8 +15,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -84,6 +88,7 @@ public final class FaultServer implements AutoCloseable {
   private volatile Script script;
   private volatile ServerSocket listener;
   private volatile boolean closed;
+  private Future<?> acceptor;
 
   /** Starts serving {@code script} on a free loopback port. */
   public FaultServer(Script script) throws IOException {
@@ -130,7 +135,8 @@ public final class FaultServer implements AutoCloseable {
 
   /**
    * Stops listening and ends every open connection, with RST when {@code reset}, else with FIN: a
-   * server process going away. Returns once nothing listens on the port.
+   * server process going away. Returns once nothing listens on the port and every connection is
+   * closed (a socket closed while a thread blocks on it is released only when that thread leaves).
    */
   public synchronized void stop(boolean reset) throws IOException {
     ServerSocket s = listener;
@@ -143,6 +149,20 @@ public final class FaultServer implements AutoCloseable {
         c.setSoLinger(true, 0);
       }
       c.close();
+    }
+    try {
+      if (acceptor != null) {
+        acceptor.get(5, TimeUnit.SECONDS);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!open.isEmpty() && System.nanoTime() - deadline < 0) {
+        Thread.sleep(1);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted stopping the server on " + port, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("the server on " + port + " did not stop", e);
     }
   }
 
@@ -169,7 +189,7 @@ public final class FaultServer implements AutoCloseable {
 
   private void listen(ServerSocket s) {
     listener = s;
-    threads.execute(() -> acceptLoop(s));
+    acceptor = threads.submit(() -> acceptLoop(s));
   }
 
   private void acceptLoop(ServerSocket s) {
@@ -224,7 +244,7 @@ public final class FaultServer implements AutoCloseable {
   }
 
   /** The request target of a request head. */
-  static String pathOf(String head) {
+  public static String pathOf(String head) {
     int sp = head.indexOf(' ');
     return head.substring(sp + 1, head.indexOf(' ', sp + 1));
   }
