@@ -1,5 +1,6 @@
 package io.mooring.http.internal;
 
+import io.mooring.http.HttpExchangeException;
 import io.mooring.http.MalformedResponseException;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
@@ -7,6 +8,7 @@ import io.mooring.pool.netty.PooledChannels;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -173,9 +175,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     handler = ch.pipeline().get(ExchangeHandler.class);
     ResponseDecoder decoder = ch.pipeline().get(ResponseDecoder.class);
     if (!ch.isActive() || handler == null || decoder == null) {
-      fail(
-          new PrematureCloseException(
-              "connection to " + destination + " closed before the request was sent"));
+      fail(closed("connection to " + destination + " closed before the request was sent"));
       return;
     }
     handler.attach(this);
@@ -288,7 +288,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     if (f.isSuccess()) {
       wroteAny = true;
     } else {
-      fail(f.cause());
+      fail(ioFailure(f.cause()));
     }
   }
 
@@ -308,7 +308,11 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
 
   @Override
   public void bodyFailed(Throwable cause) {
-    abort(cause);
+    if (cause instanceof RequestBodyException) {
+      abort(cause);
+    } else {
+      ch.eventLoop().execute(() -> fail(ioFailure(cause))); // the channel's write failed
+    }
   }
 
   // ------------------------------------------------------------ ResponseBodyPump.Owner
@@ -363,7 +367,17 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       }
       if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
         responseStarted = true;
-        fail(malformed(o.decoderResult().cause()));
+        Throwable cause = o.decoderResult().cause();
+        fail(
+            cause instanceof PrematureChannelClosureException
+                ? TransportErrors.exchange(
+                    request.method(),
+                    request.uri(),
+                    phase(),
+                    bodyBytes,
+                    "connection closed by " + destination + " in the middle of the response head",
+                    cause)
+                : malformed(cause));
         return;
       }
       if (msg instanceof HttpResponse r) {
@@ -392,13 +406,43 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     }
     if (responseStarted) {
       fail(
-          new IOException(
-              "connection closed by " + destination + " before the response body ended"));
+          TransportErrors.exchange(
+              request.method(),
+              request.uri(),
+              phase(),
+              bodyBytes,
+              "connection closed by " + destination + " before the response ended",
+              null));
     } else {
-      fail(
-          new PrematureCloseException(
-              "connection closed by " + destination + " before any response byte"));
+      fail(closed("connection closed by " + destination + " before any response byte"));
     }
+  }
+
+  /** A transport error of the channel (reset, failed read or write), from the pipeline. */
+  void onError(Throwable cause) {
+    fail(ioFailure(cause));
+  }
+
+  /** What the exchange was doing; event loop. */
+  private HttpExchangeException.Phase phase() {
+    if (headSeen) {
+      return HttpExchangeException.Phase.READING_BODY;
+    }
+    return responseStarted || requestDone
+        ? HttpExchangeException.Phase.WAITING_FOR_HEAD
+        : HttpExchangeException.Phase.SENDING_REQUEST;
+  }
+
+  /** {@code cause} from the transport, as the caller sees it: naming the request and the phase. */
+  private IOException ioFailure(Throwable cause) {
+    return TransportErrors.exchange(request.method(), request.uri(), phase(), bodyBytes, cause);
+  }
+
+  /** The connection ended before any response byte: the retry rule may try again. */
+  private PrematureCloseException closed(String what) {
+    HttpExchangeException.Phase phase = phase();
+    return new PrematureCloseException(
+        TransportErrors.describe(request.method(), request.uri(), phase, 0, what), phase);
   }
 
   /** Ends the exchange with {@code cause}: the connection is aborted. Event loop. */
@@ -551,6 +595,26 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
     if (drainTimer != null) {
       drainTimer.cancel(false);
     }
+    int unread = handler.unreadBytes();
+    if (unread > 0) {
+      // The server sent more than this response (a body on HEAD/204/304, more than its
+      // Content-Length): read by the next exchange those bytes would be its response, forged.
+      // The response itself was complete, so it is delivered (as Go and curl do); the connection
+      // is not.
+      lease.fail(
+          new MalformedResponseException(
+              destination
+                  + " sent "
+                  + unread
+                  + " bytes after the end of its response to "
+                  + request.method()
+                  + " "
+                  + request.uri()
+                  + "; connection aborted",
+              null));
+      leaseEnded();
+      return;
+    }
     PooledChannels.markIdle(ch);
     ch.config().setAutoRead(true);
     lease.close();
@@ -566,7 +630,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
             + " "
             + request.uri()
             + ": "
-            + cause,
+            + (cause.getMessage() != null ? cause.getMessage() : cause.toString()),
         cause);
   }
 

@@ -13,7 +13,18 @@ import io.netty.util.ReferenceCountUtil;
 final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(ExchangeHandler.class.getName());
 
+  private final ResponseDecoder decoder;
   private Exchange current;
+
+  /** The handler behind {@code decoder}, which sits right before it in the pipeline. */
+  ExchangeHandler(ResponseDecoder decoder) {
+    this.decoder = decoder;
+  }
+
+  /** See {@link ResponseDecoder#unreadBytes()}. Event loop. */
+  int unreadBytes() {
+    return decoder.unreadBytes();
+  }
 
   /** Makes {@code exchange} the receiver of this channel's events. Event loop. */
   void attach(Exchange exchange) {
@@ -58,7 +69,7 @@ final class ExchangeHandler extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Exchange ex = current;
     if (ex != null) {
-      ex.fail(cause);
+      ex.onError(cause);
     } else {
       LOG.log(
           System.Logger.Level.DEBUG,

@@ -56,12 +56,13 @@ public final class HttpEngine implements AutoCloseable {
         NettyTransport.builder()
             .settings(config.nettySettings())
             .channelInitializer(
-                ch ->
-                    ch.pipeline()
-                        .addLast("http-encoder", new HttpRequestEncoder())
-                        .addLast(
-                            "http-decoder", new ResponseDecoder(config.maxResponseHeaderSize()))
-                        .addLast("http-exchange", new ExchangeHandler()));
+                ch -> {
+                  ResponseDecoder decoder = new ResponseDecoder(config.maxResponseHeaderSize());
+                  ch.pipeline()
+                      .addLast("http-encoder", new HttpRequestEncoder())
+                      .addLast("http-decoder", decoder)
+                      .addLast("http-exchange", new ExchangeHandler(decoder));
+                });
     if (config.sslContext() != null || config.sslParameters() != null) {
       try {
         javax.net.ssl.SSLContext ctx =

@@ -1,7 +1,6 @@
 package io.mooring.http.internal;
 
 import io.mooring.http.MalformedResponseException;
-import io.mooring.pool.ConnectFailedException;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
 import io.netty.channel.Channel;
@@ -163,7 +162,7 @@ final class RequestFlow<T> {
         (lease, err) -> {
           cancel(connectTimer);
           if (err != null) {
-            fail(acquireFailure(unwrap(err), dest));
+            fail(TransportErrors.connect(unwrap(err), dest));
             return;
           }
           if (result.isDone()) {
@@ -523,26 +522,6 @@ final class RequestFlow<T> {
   private void cancelTimeout() {
     cancel(timeout);
     cancel(headTimer);
-  }
-
-  private static Throwable acquireFailure(Throwable err, Destination dest) {
-    for (Throwable c = err; c != null; c = c.getCause()) {
-      if (c instanceof io.netty.channel.ConnectTimeoutException) {
-        HttpConnectTimeoutException e =
-            new HttpConnectTimeoutException("connect to " + dest + " timed out: " + c.getMessage());
-        e.initCause(err);
-        return e;
-      }
-    }
-    for (Throwable c = err; c != null; c = c.getCause()) {
-      if (c instanceof javax.net.ssl.SSLException ssl) {
-        return ssl; // as the JDK client: TLS failures surface as themselves, naming the destination
-      }
-    }
-    if (err instanceof ConnectFailedException || err instanceof IOException) {
-      return err;
-    }
-    return new IOException("cannot get a connection to " + dest + ": " + err, err);
   }
 
   private static boolean sameOrigin(URI a, URI b) {

@@ -20,7 +20,12 @@ public final class JdkServer implements AutoCloseable {
 
   /** Starts the server with the standard handlers: /hello, /echo, /status/N. */
   public JdkServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
+    this(0);
+  }
+
+  /** As {@link #JdkServer()} on {@code port} (0: a free one), e.g. to restart on the same port. */
+  public JdkServer(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
     server.setExecutor(pool);
     handle("/hello", ex -> respond(ex, 200, "hello"));
     handle(
