@@ -162,11 +162,13 @@ class TlsIT {
     }
   }
 
+  // The server's idle timeout starts at accept: 1 s leaves a loaded machine time to finish the
+  // handshake before it (200 ms did not, at a load average of 20 on two cores).
   @ParameterizedTest
   @EnumSource(IoMode.class)
   void aTlsServerIdleCloseLeavesNoCloseWaitAndShutdownNoTimeWait(IoMode mode) throws Exception {
     IoMode.assumeSocketTable();
-    try (TestServer server = TestServer.start(true, Duration.ofMillis(200), serverSsl);
+    try (TestServer server = TestServer.start(true, Duration.ofSeconds(1), serverSsl);
         TestServer other = TestServer.start(true, null, serverSsl);
         NettyTransport transport =
             mode.builder(NettySettings.builder()).trustManager(certs.trust()).build()) {
