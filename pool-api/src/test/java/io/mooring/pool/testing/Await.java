@@ -1,4 +1,4 @@
-package io.mooring.pool.netty.testing;
+package io.mooring.pool.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
