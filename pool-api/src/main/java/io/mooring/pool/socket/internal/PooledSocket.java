@@ -68,8 +68,11 @@ public final class PooledSocket implements WatchedSocket {
   /** 1 while in the watcher's delay queue, so that a socket is queued at most once. */
   private volatile int queued;
 
-  /** The watcher's tick at the last release. */
-  private volatile long releasedTick;
+  /**
+   * The watcher's tick at the last release. Plain: written before the compare-and-set that
+   * publishes PENDING, and read by the watcher only after it saw PENDING.
+   */
+  private long releasedTick;
 
   private volatile SocketChannel channel;
 
@@ -321,9 +324,9 @@ public final class PooledSocket implements WatchedSocket {
     return releasedTick;
   }
 
-  /** Marks the socket queued; false if it was already. */
+  /** Marks the socket queued; false if it was already (checked first: a failed CAS costs too). */
   boolean markQueued() {
-    return QUEUED.compareAndSet(this, 0, 1);
+    return queued == 0 && QUEUED.compareAndSet(this, 0, 1);
   }
 
   void dequeued() {
