@@ -118,17 +118,14 @@ class SocketTransportIT {
     assertThat(pool.stats(destination).idle()).isEqualTo(1);
 
     server.closeAll(); // the server's FIN, moments after the release: the worst case
+    // Timed on the pool (cheap to poll); our half is closed before the pool is told.
     Duration took =
         Await.until(
-            "the idle connection to leave the pool and its socket to leave CLOSE_WAIT",
+            "the idle connection to leave the pool",
             WAIT,
-            () ->
-                pool.stats(destination).total() == 0
-                    && clientSocketsOnPort(localPort, SocketTable.CLOSE_WAIT) == 0,
-            () ->
-                pool.stats(destination)
-                    + ", CLOSE_WAIT "
-                    + SocketTable.clientCloseWait(server.port()));
+            () -> pool.stats(destination).total() == 0,
+            () -> pool.stats(destination).toString());
+    assertThat(clientSocketsOnPort(localPort, SocketTable.CLOSE_WAIT)).isZero();
     System.out.printf("watchDelay %d ms: peer FIN handled in %d ms%n", delayMs, took.toMillis());
     assertThat(took).isLessThan(Duration.ofMillis(100));
     assertThat(closed("peer")).isEqualTo(1);
@@ -152,11 +149,10 @@ class SocketTransportIT {
         Await.until(
             "the idle connection to leave the pool",
             WAIT,
-            () ->
-                pool.stats(destination).total() == 0
-                    && SocketTable.clientCloseWait(server.port()) == 0);
+            () -> pool.stats(destination).total() == 0);
+    assertThat(SocketTable.clientCloseWait(server.port())).isZero();
     System.out.printf("registered socket: peer FIN handled in %d ms%n", took.toMillis());
-    assertThat(took).isLessThan(Duration.ofMillis(50));
+    assertThat(took).isLessThan(Duration.ofMillis(100));
   }
 
   @Test
@@ -229,11 +225,10 @@ class SocketTransportIT {
         Await.until(
             "the retiring connection to close on the server's FIN",
             WAIT,
-            () ->
-                pool.stats(destination).total() == 0
-                    && SocketTable.clientCloseWait(server.port()) == 0,
+            () -> pool.stats(destination).total() == 0,
             () -> pool.stats(destination).toString());
     assertThat(took).isLessThan(Duration.ofMillis(100));
+    assertThat(SocketTable.clientCloseWait(server.port())).isZero();
     assertThat(closed("peer")).isEqualTo(1);
     Await.until(
         "the server's TIME_WAIT (it closed first)",

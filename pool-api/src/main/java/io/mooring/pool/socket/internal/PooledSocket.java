@@ -225,20 +225,33 @@ public final class PooledSocket implements WatchedSocket {
     }
   }
 
-  /** The pool leased the connection: the socket is the lessee's, in blocking mode. */
+  /**
+   * The pool leased the connection: the socket is the lessee's, in blocking mode. A socket the
+   * watcher had registered is checked first with one non-blocking read, so that a FIN that arrived
+   * but that the watcher has not handled yet is not handed to the lessee as an open socket: it is
+   * closed and reported to the pool now, and the lessee sees {@link #isOpen()} false.
+   */
   public void leased() {
     if (!STATE.compareAndSet(this, PENDING, LEASED)) {
-      leaseWatched();
+      Ended ended = leaseWatched();
+      if (ended != null) {
+        report(ended.by(), ended.cause());
+      }
     }
   }
 
-  private synchronized void leaseWatched() {
+  private synchronized Ended leaseWatched() {
     // PENDING here means the watcher moved the socket past the compare-and-set and back; retry.
     while (state == PENDING && !STATE.compareAndSet(this, PENDING, LEASED)) {
       Thread.onSpinWait();
     }
     if (state != WATCHED) {
-      return; // LEASED, UNCONNECTED or CLOSED: nothing to take back
+      return null; // LEASED, UNCONNECTED or CLOSED: nothing to take back
+    }
+    Ended ended = readIdleLocked(ByteBuffer.allocate(64));
+    if (ended != null) {
+      loop.wakeup(); // the selector completes the close of a registered channel
+      return ended;
     }
     SelectionKey k = key;
     key = null;
@@ -254,6 +267,7 @@ public final class PooledSocket implements WatchedSocket {
       closeLocked(CloseMode.ABORT);
       loop.wakeup();
     }
+    return null;
   }
 
   /** The pool took the connection back idle: the watcher takes it after its delay. */
@@ -389,12 +403,17 @@ public final class PooledSocket implements WatchedSocket {
     if (state != WATCHED || key != k) {
       return null; // leased meanwhile: the lessee owns the bytes
     }
+    return readIdleLocked(scratch);
+  }
+
+  /** Reads a WATCHED (non-blocking) socket; closes it and says why if the peer ended or spoke. */
+  private Ended readIdleLocked(ByteBuffer buffer) {
     long bytes = 0;
     int n;
     try {
       do {
-        scratch.clear();
-        n = channel.read(scratch);
+        buffer.clear();
+        n = channel.read(buffer);
         bytes += Math.max(n, 0);
       } while (n > 0 && bytes < 65_536);
     } catch (IOException e) {
