@@ -188,21 +188,61 @@ class ApacheNginxIT {
     }
   }
 
+  /** 25 rounds of 16 GETs, each sent as nginx's 1 s idle timeout expires; returns the failures. */
+  private List<Throwable> race(CloseableHttpClient client) throws Exception {
+    List<Throwable> failures = new ArrayList<>();
+    for (int round = 0; round < 25; round++) {
+      failures.addAll(load(client, "/hello", 16, 16));
+      Thread.sleep(1_000 - 40 + ThreadLocalRandom.current().nextLong(80));
+    }
+    return failures;
+  }
+
   @Test
   void theKeepAliveRaceCostsNoRequestAndNoTimeWait() throws Exception {
     nginx = Nginx.builder().keepaliveTimeout("1s").keepaliveRequests(100_000).start(dir);
-    // Learning nginx's timeout would dodge the race; turn it off to meet the race head on.
-    try (CloseableHttpClient client = client(settings(16).learnServerIdleTimeout(false).build())) {
-      List<Throwable> failures = new ArrayList<>();
-      for (int round = 0; round < 25; round++) {
-        failures.addAll(load(client, "/hello", 16, 16));
-        // nginx closes idle connections after 1 s: send the next batch as it does
-        Thread.sleep(1_000 - 40 + ThreadLocalRandom.current().nextLong(80));
-      }
+    try (CloseableHttpClient client = client(settings(16).build())) {
+      // A service that has run a while has seen nginx close idle connections: so has this one.
+      assertThat(load(client, "/hello", 16, 16)).isEmpty();
+      Await.until(
+          "nginx to close the idle connections",
+          WAIT,
+          () -> counter("mooring.connections.closed", "closed_by", "peer") == opened());
+      List<Throwable> failures = race(client);
       System.out.printf(
-          "keep-alive race: 400 GETs, %d failed, %.0f closed by nginx, %.0f opened%n",
+          "keep-alive race (learned): 400 GETs, %d failed, %.0f closed by nginx, %.0f opened%n",
           failures.size(), counter("mooring.connections.closed", "closed_by", "peer"), opened());
       assertThat(failures).isEmpty();
+      assertThat(SocketTable.clientTimeWait(nginx.port())).isZero();
+    }
+    awaitNoClientSockets();
+    assertThat(SocketTable.clientTimeWait(nginx.port())).isZero();
+  }
+
+  @Test
+  void aConnectionNearTheDeclaredKeepAliveTimeoutIsNeverLeasedEvenWithoutRetries()
+      throws Exception {
+    nginx = Nginx.builder().keepaliveTimeout("1s").keepaliveRequests(100_000).start(dir);
+    PoolSettings settings =
+        settings(16)
+            .serverIdleTimeout(Duration.ofSeconds(1))
+            .keepAliveSafetyMargin(Duration.ofMillis(300))
+            .build();
+    try (CloseableHttpClient client =
+        HttpClients.custom()
+            .disableAutomaticRetries() // a request on a connection nginx closed would fail
+            .setConnectionManager(
+                MooringConnectionManager.builder()
+                    .poolSettings(settings)
+                    .meterRegistry(registry)
+                    .build())
+            .build()) {
+      List<Throwable> failures = race(client);
+      System.out.printf(
+          "keep-alive race (declared, no retries): 400 GETs, %d failed, %.0f opened%n",
+          failures.size(), opened());
+      assertThat(failures).isEmpty();
+      assertThat(opened()).as("idle connections were replaced, not leased").isGreaterThan(16);
       assertThat(SocketTable.clientTimeWait(nginx.port())).isZero();
     }
     awaitNoClientSockets();
