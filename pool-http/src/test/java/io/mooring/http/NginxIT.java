@@ -3,9 +3,9 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.mooring.http.testing.Nginx;
 import io.mooring.http.testing.Race;
 import io.mooring.pool.PoolSettings;
+import io.mooring.pool.testing.Nginx;
 import io.mooring.pool.testing.SocketTable;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -25,7 +25,7 @@ record HarnessOptions(
 
   /** All contenders, in the table's order. */
   static final List<String> ALL_CLIENTS =
-      List.of("mooring", "jdk", "apache", "okhttp", "reactor", "wrk");
+      List.of("mooring", "jdk", "apache", "apache-mooring", "okhttp", "reactor", "wrk");
 
   static final String USAGE =
       String.join(

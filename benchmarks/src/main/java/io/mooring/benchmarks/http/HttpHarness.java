@@ -162,6 +162,8 @@ public final class HttpHarness {
         case "mooring" -> all.put("Mooring", jvm("Mooring", JavaNetAdapter::mooring));
         case "jdk" -> all.put("JDK", jvm("JDK", JavaNetAdapter::jdk));
         case "apache" -> all.put("Apache5", jvm("Apache5", ApacheClassicAdapter::open));
+        case "apache-mooring" ->
+            all.put("Apache5+Mooring", jvm("Apache5+Mooring", ApacheClassicAdapter::openOnMooring));
         case "okhttp" -> all.put("OkHttp", jvm("OkHttp", OkHttpAdapter::open));
         case "reactor" -> all.put("Reactor", jvm("Reactor", ReactorNettyAdapter::open));
         case "wrk" -> {

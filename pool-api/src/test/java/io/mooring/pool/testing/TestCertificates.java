@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -94,6 +95,24 @@ public final class TestCertificates {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, trust().getTrustManagers(), null);
     return ctx;
+  }
+
+  /**
+   * Writes the certificate and its private key as PEM files ({@code cert.pem}, {@code key.pem})
+   * into {@code dir}, for servers such as nginx; returns the two paths in that order.
+   */
+  public Path[] writePem(Path dir) throws GeneralSecurityException, IOException {
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Files.writeString(cert, pem("CERTIFICATE", keyStore.getCertificate("server").getEncoded()));
+    Files.writeString(key, pem("PRIVATE KEY", keyStore.getKey("server", PASSWORD).getEncoded()));
+    return new Path[] {cert, key};
+  }
+
+  private static String pem(String type, byte[] der) {
+    String body =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
   /** A trust store holding only the certificate: the test's trust anchor. */
