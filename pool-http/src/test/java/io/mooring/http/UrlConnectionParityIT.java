@@ -162,14 +162,14 @@ class UrlConnectionParityIT {
     try (RawServer server = new RawServer((n, head) -> ok())) {
       HttpURLConnection c = open(impl, server.uri("/upload"));
       c.setDoOutput(true);
-      c.setReadTimeout(150);
+      c.setReadTimeout(400); // room for the answer on a loaded machine, and still under the pause
       c.setFixedLengthStreamingMode(4L);
       try (OutputStream out = c.getOutputStream()) {
         out.write("ab".getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         // The caller produces its body slower than the read timeout: that is no read, so no
         // timeout. The pause is the scenario itself, not a wait for an event.
-        Thread.sleep(450);
+        Thread.sleep(1_000);
         out.write("cd".getBytes(StandardCharsets.ISO_8859_1));
       }
       assertThat(c.getResponseCode()).isEqualTo(200);

@@ -29,13 +29,19 @@ final class UrlConnectionErrors {
     if (failure instanceof IllegalArgumentException iae) {
       throw iae;
     }
-    if (!(failure instanceof ConnectException || failure instanceof UnknownHostException)) {
+    // The client reports a name that does not resolve as a ConnectException (as the JDK client
+    // does); the JDK's HttpURLConnection throws UnknownHostException, so look for it first.
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof UnknownHostException) {
+        return c == failure
+            ? (UnknownHostException) c
+            : withCause(new UnknownHostException(url.getHost()), failure);
+      }
+    }
+    if (!(failure instanceof ConnectException)) {
       for (Throwable c = failure.getCause(); c != null; c = c.getCause()) {
         if (c instanceof ConnectException) {
           return withCause(new ConnectException(c.getMessage() + ": " + url), failure);
-        }
-        if (c instanceof UnknownHostException) {
-          return withCause(new UnknownHostException(url.getHost()), failure);
         }
       }
     }
