@@ -2,12 +2,8 @@ package io.mooring.benchmarks.demo;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.mooring.http.MooringHttpClient;
-import io.mooring.pool.PoolSettings;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
+import io.mooring.pool.ports.PortMonitor;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,304 +12,154 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The demonstration: one loopback HTTP server per client, the same workload through ad-hoc {@code
- * HttpURLConnection} with {@code disconnect()}, the JDK {@code HttpClient} and Mooring, and the
- * kernel's count of the client TIME_WAIT sockets each one leaves behind.
+ * The demonstration: every client goes through five situations from production side by side, each
+ * against its own loopback server, and the kernel's socket table says what each one left behind.
  *
  * <pre>
- * java -jar benchmarks/target/mooring-demo.jar [--requests N] [--in-flight N] [--report FILE] [--netns]
+ * java -jar benchmarks/target/mooring-demo.jar [--clients K,..] [--phases K,..] [--scale F |
+ *     --requests N] [--report FILE] [--netns]
  * </pre>
  *
- * {@code --netns} repeats the naive-versus-Mooring comparison inside a new network namespace with a
- * 1,000-port ephemeral range and {@code tcp_tw_reuse=0}, where the naive client runs out of ports.
+ * {@code --netns} runs it inside a new network namespace with a 1,000-port ephemeral range and
+ * {@code tcp_tw_reuse=0}, where the client that closes first runs out of ports.
  */
 public final class Demo {
-  static final String NAIVE = "HttpURLConnection+disconnect";
-  static final String JDK = "JDK HttpClient";
-  static final String MOORING = "Mooring";
+  /**
+   * Every pooled client's idle eviction: the libraries' defaults are minutes (OkHttp 5 min, Mooring
+   * 5 min, the JDK 20 min on Java 17) or none (Apache), scaled down so a phase lasts seconds.
+   */
+  static final Duration IDLE_EVICTION = Duration.ofSeconds(2);
 
-  private final int requests;
-  private final int inFlight;
-  private final Path report;
-  private final boolean namespaced;
+  private final DemoOptions options;
+  private final PrintStream out;
 
-  private Demo(int requests, int inFlight, Path report, boolean namespaced) {
-    this.requests = requests;
-    this.inFlight = inFlight;
-    this.report = report;
-    this.namespaced = namespaced;
+  Demo(DemoOptions options, PrintStream out) {
+    this.options = options;
+    this.out = out;
   }
 
   /** Runs the demonstration; see the class comment for the flags. */
   public static void main(String[] args) throws Exception {
-    int requests = 20_000;
-    int inFlight = 16;
-    Path report = Path.of("mooring-demo-report.html");
-    boolean netns = false;
-    boolean inside = false;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--requests" -> requests = positive("--requests", args[++i]);
-        case "--in-flight" -> inFlight = positive("--in-flight", args[++i]);
-        case "--report" -> report = Path.of(args[++i]);
-        case "--netns" -> netns = true;
-        case "--inside-netns" -> inside = true;
-        default -> {
-          System.err.println(
-              "unknown argument "
-                  + args[i]
-                  + "; usage: [--requests N] [--in-flight N] [--report FILE] [--netns]");
-          System.exit(2);
-        }
-      }
+    // Apache HttpClient logs through SLF4J, and the demonstration ships no SLF4J provider.
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
+    // Read once, when the JDK client's pool class loads: before any client is built.
+    System.setProperty(
+        JavaNetHttpClient.JDK_KEEPALIVE_PROPERTY,
+        System.getProperty(
+            JavaNetHttpClient.JDK_KEEPALIVE_PROPERTY, Long.toString(IDLE_EVICTION.toSeconds())));
+    DemoOptions options;
+    try {
+      options = DemoOptions.parse(args, clientKeys(), phaseKeys());
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
     }
-    if (netns && !inside) {
+    if (options.netns() && !options.insideNetns()) {
       System.exit(Namespace.rerunInside(args));
     }
-    new Demo(requests, inFlight, report.toAbsolutePath(), inside).run();
+    new Demo(options, System.out).run();
+    System.exit(0); // the JDK 17 client's selector threads and Apache's evictor are not daemons
   }
 
-  private static int positive(String flag, String value) {
-    int n = Integer.parseInt(value);
-    if (n < 1) {
-      throw new IllegalArgumentException(flag + " is " + n + "; expected at least 1");
-    }
-    return n;
+  private static List<String> clientKeys() {
+    return Contenders.all().stream().map(Contender::key).toList();
   }
 
-  private void run() throws Exception {
+  private static List<String> phaseKeys() {
+    return Phases.all(1, IDLE_EVICTION).stream().map(Phase::key).toList();
+  }
+
+  /** Runs the selected phases for the selected clients, prints the table, writes the report. */
+  void run() throws Exception {
+    List<Contender> contenders =
+        Contenders.all().stream().filter(c -> options.clients().contains(c.key())).toList();
+    List<Phase> phases =
+        Phases.all(options.scale(), IDLE_EVICTION).stream()
+            .filter(p -> options.phases().contains(p.key()))
+            .toList();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    List<String> names = namespaced ? List.of(MOORING, NAIVE) : List.of(MOORING, JDK, NAIVE);
-    Map<String, DemoServer> servers = new LinkedHashMap<>();
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    int port = 20_000;
-    for (String name : names) {
-      port = freePortFrom(port + 1);
-      DemoServer server = new DemoServer(port, 1_000, 2_000);
-      servers.put(name, server);
-      ports.put(name, server.port());
+    List<Result> results = new ArrayList<>();
+    try (PortMonitor monitor = PortMonitor.builder().topN(0).build()) {
+      List<String> intro = intro(monitor, contenders);
+      intro.forEach(out::println);
+      PhaseRunner runner =
+          new PhaseRunner(
+              contenders, registry, monitor, IDLE_EVICTION, BurstIdlePhase.BURST_IN_FLIGHT, out);
+      for (Phase phase : phases) {
+        results.addAll(runner.run(phase));
+      }
     }
-    List<Row> rows = new ArrayList<>();
-    try (SocketSampler sampler = new SocketSampler(ports, 200)) {
-      if (!sampler.available()) {
-        System.out.println("note: no /proc/net/tcp here; TIME_WAIT counts need Linux and read 0");
-      }
-      System.out.printf(
-          Locale.ROOT,
-          "Mooring demonstration: %,d GETs, %d in flight, per client; ephemeral range %s%s%n",
-          requests,
-          inFlight,
-          sampler.range(),
-          namespaced ? " (network namespace, tcp_tw_reuse=0)" : "");
-      System.out.println(
-          "Servers close idle connections after 2 s and every connection after 1,000 requests.");
-      sampler.start();
-      String meters = "";
-      for (String name : names) {
-        try (DemoClient client = client(name, registry)) {
-          rows.add(runOne(name, client, servers.get(name), sampler));
-          if (name.equals(MOORING)) {
-            meters = registry.scrape(); // before the pool closes and removes its meters
-          }
-        }
-      }
-      System.out.println();
-      printTable(rows);
-      System.out.println();
-      System.out.println("Mooring's meters (Prometheus text format):");
-      meters.lines().filter(l -> l.contains("mooring")).forEach(System.out::println);
-      Path dir = report.getParent();
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
-      HtmlReport.write(report, "Mooring demonstration", htmlTable(rows), names, sampler.samples());
-      System.out.println();
-      System.out.println("Report with the TIME_WAIT chart: " + report);
-    } finally {
-      servers.values().forEach(DemoServer::close);
+    out.println();
+    new ResultTable(results).print(out);
+    String meters = meters(results);
+    out.println();
+    out.println("Mooring's meters (Prometheus text format), scraped before each client closed:");
+    out.println(meters);
+    Path dir = options.report().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
     }
+    HtmlReport.write(
+        options.report(),
+        new HtmlReport.Content(
+            intro(null, contenders), phases, contenders, settings(contenders), results, meters));
+    out.println();
+    out.println("Report with the tables, charts and every client's settings: " + options.report());
   }
 
-  private DemoClient client(String name, PrometheusMeterRegistry registry) {
-    return switch (name) {
-      case NAIVE -> new NaiveUrlConnectionClient();
-      case JDK ->
-          new HttpClientDemoClient(
-              JDK, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), null);
-      default -> {
-        MooringHttpClient mooring =
-            MooringHttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .poolSettings(
-                    PoolSettings.builder()
-                        .name("demo")
-                        .maxConnectionsPerDestination(inFlight)
-                        .maxRequestsPerConnection(500)
-                        .build())
-                .meterRegistry(registry)
-                .build();
-        yield new HttpClientDemoClient(MOORING, mooring, mooring);
-      }
-    };
+  private List<String> intro(PortMonitor monitor, List<Contender> contenders) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "Mooring demonstration: %d clients side by side, each against its own loopback server;"
+                + " Java %s, %d cores%s.",
+            contenders.size(),
+            System.getProperty("java.version"),
+            Runtime.getRuntime().availableProcessors(),
+            options.insideNetns()
+                ? ", in a network namespace (1,000 ephemeral ports, tcp_tw_reuse=0)"
+                : ""));
+    if (monitor != null && !monitor.isAvailable()) {
+      lines.add("note: no /proc/net/tcp here; the socket counts need Linux and read 0");
+    }
+    lines.add(
+        "Counts of sockets come from the kernel's table (/proc/net/tcp), toward each client's own"
+            + " server port; every pooled client evicts idle connections after "
+            + IDLE_EVICTION.toSeconds()
+            + " s (scaled down from the libraries' minutes; settings in the report).");
+    return lines;
   }
 
-  private Row runOne(String name, DemoClient client, DemoServer server, SocketSampler sampler)
-      throws InterruptedException {
-    URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
-    Workload w = new Workload(requests, inFlight);
-    Thread progress =
-        new Thread(
-            () -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                try {
-                  TimeUnit.SECONDS.sleep(1);
-                } catch (InterruptedException e) {
-                  return;
-                }
-                int[] now = sampler.sample().byClient().get(name);
-                System.out.printf(
-                    Locale.ROOT,
-                    "  %-30s %,7d / %,d requests, %,d failed, client TIME_WAIT now %,d%n",
-                    name,
-                    w.done(),
-                    requests,
-                    w.failed.get(),
-                    now[0]);
-              }
-            },
-            "progress");
-    progress.setDaemon(true);
-    System.out.println("Running " + name + " ...");
-    progress.start();
-    long nanos = w.run(client, uri);
-    progress.interrupt();
-    int[] end = sampler.sample().byClient().get(name);
-    int[] peak = sampler.peak(name);
-    Row row =
-        new Row(
-            name,
-            w.ok.get(),
-            w.failed.get(),
-            server.accepted(),
-            end[0],
-            peak[0],
-            peak[1],
-            w.done() / (nanos / 1e9),
-            topError(w));
-    System.out.printf(
-        Locale.ROOT,
-        "  %-30s done in %.1f s%s%n",
-        name,
-        nanos / 1e9,
-        row.error.isEmpty() ? "" : "; " + row.error);
-    return row;
+  private static Map<String, List<String>> settings(List<Contender> contenders) throws Exception {
+    Map<String, List<String>> settings = new LinkedHashMap<>();
+    PrometheusMeterRegistry scratch = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    for (Contender c : contenders) {
+      ClientSetup setup =
+          new ClientSetup(scratch, "settings", IDLE_EVICTION, BurstIdlePhase.BURST_IN_FLIGHT);
+      try (DemoClient client = c.opener().open(setup)) {
+        settings.put(c.name(), client.settings());
+      }
+    }
+    return settings;
   }
 
-  private static String topError(Workload w) {
-    return w.errors.entrySet().stream()
-        .max(Map.Entry.comparingByValue((a, b) -> Integer.compare(a.get(), b.get())))
-        .map(e -> String.format(Locale.ROOT, "%,d x %s", e.getValue().get(), e.getKey()))
-        .orElse("");
-  }
-
-  private static int freePortFrom(int start) throws IOException {
-    for (int p = start; p < 32_000; p++) {
-      try (ServerSocket s = new ServerSocket()) {
-        s.setReuseAddress(false);
-        s.bind(new java.net.InetSocketAddress("127.0.0.1", p));
-        return p;
-      } catch (IOException busy) {
-        // try the next one
+  private static String meters(List<Result> results) {
+    StringBuilder b = new StringBuilder();
+    for (Result r : results) {
+      if (!r.meters().isEmpty()) {
+        b.append("# ")
+            .append(r.contender().name())
+            .append(", phase ")
+            .append(r.phase().title())
+            .append('\n')
+            .append(r.meters())
+            .append('\n');
       }
     }
-    throw new IOException(
-        "no free port between " + start + " and 32000 (below the ephemeral range)");
-  }
-
-  record Row(
-      String client,
-      long ok,
-      long failed,
-      long opened,
-      int timeWaitEnd,
-      int timeWaitPeak,
-      int portsPeak,
-      double perSecond,
-      String error) {}
-
-  private static final String[] HEADERS = {
-    "client",
-    "ok",
-    "failed",
-    "connections opened",
-    "client TIME_WAIT at end",
-    "client TIME_WAIT peak",
-    "peak ephemeral ports",
-    "requests/s"
-  };
-
-  private static String[] cells(Row r) {
-    return new String[] {
-      r.client,
-      String.format(Locale.ROOT, "%,d", r.ok),
-      String.format(Locale.ROOT, "%,d", r.failed),
-      String.format(Locale.ROOT, "%,d", r.opened),
-      String.format(Locale.ROOT, "%,d", r.timeWaitEnd),
-      String.format(Locale.ROOT, "%,d", r.timeWaitPeak),
-      String.format(Locale.ROOT, "%,d", r.portsPeak),
-      String.format(Locale.ROOT, "%,.0f", r.perSecond)
-    };
-  }
-
-  private static void printTable(List<Row> rows) {
-    int[] width = new int[HEADERS.length];
-    List<String[]> all = new ArrayList<>();
-    all.add(HEADERS);
-    rows.forEach(r -> all.add(cells(r)));
-    for (String[] line : all) {
-      for (int i = 0; i < line.length; i++) {
-        width[i] = Math.max(width[i], line[i].length());
-      }
-    }
-    for (String[] line : all) {
-      StringBuilder b = new StringBuilder();
-      for (int i = 0; i < line.length; i++) {
-        String fmt = i == 0 ? "%-" + width[i] + "s" : "  %" + width[i] + "s";
-        b.append(String.format(Locale.ROOT, fmt, line[i]));
-      }
-      System.out.println(b);
-    }
-    for (Row r : rows) {
-      if (!r.error.isEmpty()) {
-        System.out.println(r.client + " failures: " + r.error);
-      }
-    }
-  }
-
-  private static String htmlTable(List<Row> rows) {
-    StringBuilder b = new StringBuilder("<table><tr>");
-    for (String h : HEADERS) {
-      b.append("<th>").append(HtmlReport.escape(h)).append("</th>");
-    }
-    b.append("</tr>");
-    for (Row r : rows) {
-      b.append("<tr>");
-      for (String c : cells(r)) {
-        b.append("<td>").append(HtmlReport.escape(c)).append("</td>");
-      }
-      b.append("</tr>");
-    }
-    b.append("</table>");
-    for (Row r : rows) {
-      if (!r.error.isEmpty()) {
-        b.append("<p>")
-            .append(HtmlReport.escape(r.client + " failures: " + r.error))
-            .append("</p>");
-      }
-    }
-    return b.toString();
+    return b.toString().stripTrailing();
   }
 }

@@ -11,84 +11,84 @@ import java.util.Map;
 
 /**
  * Reads the kernel's socket table every {@code periodMillis} through Mooring's {@link PortMonitor}
- * and keeps, per client, the client-side TIME_WAIT sockets and the ephemeral ports in use toward
- * that client's server. The kernel is the witness, not any client's own counters.
+ * during one phase and keeps, per client, the client-side sockets toward that client's server: in
+ * TIME_WAIT, in CLOSE_WAIT, and in any state (the ephemeral ports in use). The kernel is the
+ * witness, not any client's own counters. Thread safe.
  */
 final class SocketSampler implements AutoCloseable {
-  /** One reading: seconds since start, and per client name its TIME_WAIT and ports in use. */
-  record Sample(double seconds, Map<String, int[]> byClient) {}
+  /** Client-side sockets toward one server, by state. */
+  record Reading(int timeWait, int closeWait, int sockets) {
+    static final Reading NONE = new Reading(0, 0, 0);
+
+    Reading max(Reading o) {
+      return new Reading(
+          Math.max(timeWait, o.timeWait),
+          Math.max(closeWait, o.closeWait),
+          Math.max(sockets, o.sockets));
+    }
+  }
+
+  /** One reading of one client: seconds since the phase began. */
+  record Point(double seconds, Reading reading) {}
 
   private final PortMonitor monitor;
-  private final Map<String, InetSocketAddress> servers = new LinkedHashMap<>();
-  private final List<Sample> samples = new ArrayList<>();
-  private final Map<String, int[]> peaks = new LinkedHashMap<>();
+  private final Map<String, InetSocketAddress> servers;
+  private final Map<String, List<Point>> series = new LinkedHashMap<>();
+  private final Map<String, Reading> peaks = new LinkedHashMap<>();
   private final long start = System.nanoTime();
   private final long periodMillis;
   private final Thread thread;
   private volatile boolean running = true;
 
-  SocketSampler(Map<String, Integer> serverPorts, long periodMillis) {
+  SocketSampler(PortMonitor monitor, Map<String, InetSocketAddress> servers, long periodMillis) {
+    this.monitor = monitor;
+    this.servers = Map.copyOf(servers);
     this.periodMillis = periodMillis;
-    this.monitor = PortMonitor.builder().topN(0).build();
-    serverPorts.forEach(
-        (name, port) -> {
-          InetSocketAddress a = new InetSocketAddress("127.0.0.1", port);
-          servers.put(name, a);
-          monitor.watch(a);
-          peaks.put(name, new int[2]);
+    servers.forEach(
+        (name, address) -> {
+          monitor.watch(address);
+          series.put(name, new ArrayList<>());
+          peaks.put(name, Reading.NONE);
         });
-    thread = new Thread(this::loop, "socket-sampler");
+    thread = new Thread(this::loop, "demo-socket-sampler");
     thread.setDaemon(true);
-  }
-
-  boolean available() {
-    return monitor.isAvailable();
-  }
-
-  String range() {
-    return monitor.scan().range().toString();
-  }
-
-  void start() {
     thread.start();
   }
 
   private void loop() {
     while (running) {
       sample();
-      try {
-        Thread.sleep(periodMillis); // a sampling period, not a wait for a condition
-      } catch (InterruptedException e) {
-        return;
-      }
+      Workload.pause(periodMillis * 1_000_000); // a sampling period, not a wait for a condition
     }
   }
 
-  /** Takes one reading now and returns it. */
-  synchronized Sample sample() {
+  /** Takes one reading of every client now and returns it by client name. */
+  synchronized Map<String, Reading> sample() {
     PortSnapshot s = monitor.scan();
-    Map<String, int[]> byClient = new LinkedHashMap<>();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Reading> now = new LinkedHashMap<>();
     servers.forEach(
         (name, address) -> {
-          EndpointUsage u = s.usage(address).orElse(null);
-          int[] v = {u == null ? 0 : u.timeWait(), u == null ? 0 : u.sockets()};
-          byClient.put(name, v);
-          int[] peak = peaks.get(name);
-          peak[0] = Math.max(peak[0], v[0]);
-          peak[1] = Math.max(peak[1], v[1]);
+          Reading r = s.usage(address).map(SocketSampler::reading).orElse(Reading.NONE);
+          now.put(name, r);
+          series.get(name).add(new Point(seconds, r));
+          peaks.merge(name, r, Reading::max);
         });
-    Sample sample = new Sample((System.nanoTime() - start) / 1e9, byClient);
-    samples.add(sample);
-    return sample;
+    return now;
   }
 
-  synchronized List<Sample> samples() {
-    return List.copyOf(samples);
+  private static Reading reading(EndpointUsage u) {
+    return new Reading(u.timeWait(), u.closeWait(), u.sockets());
   }
 
-  /** Peak {TIME_WAIT, ports in use} of one client so far. */
-  synchronized int[] peak(String name) {
-    return peaks.get(name).clone();
+  /** One client's readings so far. */
+  synchronized List<Point> series(String name) {
+    return List.copyOf(series.get(name));
+  }
+
+  /** One client's peak of each count so far. */
+  synchronized Reading peak(String name) {
+    return peaks.get(name);
   }
 
   @Override
@@ -99,6 +99,6 @@ final class SocketSampler implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    monitor.close();
+    servers.values().forEach(monitor::unwatch);
   }
 }

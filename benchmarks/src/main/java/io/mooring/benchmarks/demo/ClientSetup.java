@@ -1,0 +1,31 @@
+package io.mooring.benchmarks.demo;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+
+/**
+ * What every client of one phase run is built with.
+ *
+ * @param registry where Mooring-based clients register their meters
+ * @param poolName the name of a Mooring pool (so each phase's meters can be told apart)
+ * @param idleEviction how long an idle connection is kept, for every client that has the setting:
+ *     the one setting changed from the libraries' defaults (minutes) so phases last seconds
+ * @param maxInFlight the most requests any phase has in flight at once, for clients whose pool must
+ *     be sized to it
+ */
+record ClientSetup(
+    MeterRegistry registry, String poolName, Duration idleEviction, int maxInFlight) {
+
+  /** The connect timeout every client uses. */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The response timeout every client uses. */
+  static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The idle eviction in seconds, for the settings lines. */
+  String idleSeconds() {
+    return idleEviction.toMillis() % 1000 == 0
+        ? idleEviction.toSeconds() + " s"
+        : idleEviction.toMillis() / 1000.0 + " s";
+  }
+}

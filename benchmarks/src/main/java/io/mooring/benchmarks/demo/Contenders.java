@@ -1,0 +1,28 @@
+package io.mooring.benchmarks.demo;
+
+import java.util.List;
+
+/**
+ * The clients the demonstration knows, in table order. A new contender is one small class with a
+ * {@code contender()} method (building on {@link ApacheClassicClient}, {@link OkHttpApiClient} or
+ * {@link JavaNetHttpClient} where it speaks their API) and one line here.
+ */
+final class Contenders {
+  static final String MOORING = "mooring";
+  static final String JDK = "jdk";
+  static final String APACHE = "apache";
+  static final String OKHTTP = "okhttp";
+  static final String NAIVE = "urlconnection";
+
+  private Contenders() {}
+
+  /** Every contender, Mooring first. */
+  static List<Contender> all() {
+    return List.of(
+        JavaNetHttpClient.mooring(),
+        JavaNetHttpClient.jdk(),
+        ApacheClassicClient.contender(),
+        OkHttpApiClient.contender(),
+        NaiveUrlConnectionClient.contender());
+  }
+}
