@@ -64,11 +64,11 @@ public final class Demo {
     System.exit(0); // the JDK 17 client's selector threads and Apache's evictor are not daemons
   }
 
-  private static List<String> clientKeys() {
+  static List<String> clientKeys() {
     return Contenders.all().stream().map(Contender::key).toList();
   }
 
-  private static List<String> phaseKeys() {
+  static List<String> phaseKeys() {
     return Phases.all(1, IDLE_EVICTION).stream().map(Phase::key).toList();
   }
 
