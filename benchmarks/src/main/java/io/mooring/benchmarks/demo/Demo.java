@@ -96,8 +96,10 @@ public final class Demo {
     new ResultTable(results).print(out);
     String meters = meters(results);
     out.println();
-    out.println("Mooring's meters (Prometheus text format), scraped before each client closed:");
-    out.println(meters);
+    out.println(
+        "Mooring's meters (Prometheus text format), scraped before each client closed; series at"
+            + " zero are left out here, the report has them all:");
+    meters.lines().filter(l -> !l.endsWith(" 0") && !l.endsWith(" 0.0")).forEach(out::println);
     Path dir = options.report().getParent();
     if (dir != null) {
       Files.createDirectories(dir);
