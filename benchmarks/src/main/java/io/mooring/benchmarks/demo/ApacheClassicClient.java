@@ -8,14 +8,13 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Apache HttpClient 5 classic (blocking I/O) on any {@link HttpClientConnectionManager}: its own
- * pooling manager, or another one plugged in. The response handler reads the body, which releases
- * the connection; {@link #close()} closes the client and its manager.
+ * Apache HttpClient 5 classic (blocking I/O) on any connection manager: its own pooling manager, or
+ * another one plugged in. The response handler reads the body, which releases the connection;
+ * {@link #close()} closes the client and its manager.
  */
 final class ApacheClassicClient implements DemoClient {
   private final CloseableHttpClient client;
@@ -24,17 +23,6 @@ final class ApacheClassicClient implements DemoClient {
   ApacheClassicClient(CloseableHttpClient client, List<String> settings) {
     this.client = client;
     this.settings = settings;
-  }
-
-  /**
-   * The common setup: a client with the documented idle eviction ({@code evictIdleConnections}, off
-   * by default) on {@code manager}.
-   */
-  static CloseableHttpClient build(HttpClientConnectionManager manager, ClientSetup setup) {
-    return HttpClients.custom()
-        .setConnectionManager(manager)
-        .evictIdleConnections(TimeValue.ofMilliseconds(setup.idleEviction().toMillis()))
-        .build();
   }
 
   /** The connect and socket timeouts every Apache contender uses. */
@@ -52,13 +40,15 @@ final class ApacheClassicClient implements DemoClient {
         "Apache HttpClient 5",
         setup ->
             new ApacheClassicClient(
-                build(
-                    PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnPerRoute(setup.maxInFlight())
-                        .setMaxConnTotal(setup.maxInFlight())
-                        .setDefaultConnectionConfig(connectionConfig())
-                        .build(),
-                    setup),
+                HttpClients.custom()
+                    .setConnectionManager(
+                        PoolingHttpClientConnectionManagerBuilder.create()
+                            .setMaxConnPerRoute(setup.maxInFlight())
+                            .setMaxConnTotal(setup.maxInFlight())
+                            .setDefaultConnectionConfig(connectionConfig())
+                            .build())
+                    .evictIdleConnections(TimeValue.ofMilliseconds(setup.idleEviction().toMillis()))
+                    .build(),
                 List.of(
                     "HttpClients.custom() on PoolingHttpClientConnectionManager: maxConnPerRoute"
                         + " and maxConnTotal "

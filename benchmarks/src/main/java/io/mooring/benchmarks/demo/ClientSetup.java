@@ -1,6 +1,7 @@
 package io.mooring.benchmarks.demo;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mooring.pool.PoolSettings;
 import java.time.Duration;
 
 /**
@@ -21,6 +22,11 @@ record ClientSetup(
 
   /** The response timeout every client uses. */
   static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Mooring's default pool settings but for the name and the idle eviction. */
+  PoolSettings mooringPool() {
+    return PoolSettings.builder().name(poolName).maxIdleTime(idleEviction).build();
+  }
 
   /** The idle eviction in seconds, for the settings lines. */
   String idleSeconds() {

@@ -11,6 +11,7 @@ final class Contenders {
   static final String MOORING = "mooring";
   static final String JDK = "jdk";
   static final String APACHE = "apache";
+  static final String APACHE_MOORING = "apache-mooring";
   static final String OKHTTP = "okhttp";
   static final String NAIVE = "urlconnection";
 
@@ -22,6 +23,7 @@ final class Contenders {
         JavaNetHttpClient.mooring(),
         JavaNetHttpClient.jdk(),
         ApacheClassicClient.contender(),
+        ApacheOnMooring.contender(),
         OkHttpApiClient.contender(),
         NaiveUrlConnectionClient.contender());
   }

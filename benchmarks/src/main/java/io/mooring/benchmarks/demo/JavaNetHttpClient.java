@@ -53,11 +53,7 @@ final class JavaNetHttpClient implements DemoClient {
         Contenders.MOORING,
         "Mooring",
         setup -> {
-          PoolSettings pool =
-              PoolSettings.builder()
-                  .name(setup.poolName())
-                  .maxIdleTime(setup.idleEviction())
-                  .build();
+          PoolSettings pool = setup.mooringPool();
           MooringHttpClient mooring =
               MooringHttpClient.newBuilder()
                   .connectTimeout(ClientSetup.CONNECT_TIMEOUT)
