@@ -171,8 +171,8 @@ final class PhaseRunner {
     }
 
     private Result measure(Phase phase) {
-      SocketSampler.Reading end = sampler.sample().get(contender.name());
-      SocketSampler.Reading peak = sampler.peak(contender.name()).max(end);
+      sampler.sample();
+      SocketSampler.Reading peak = sampler.peak(contender.name());
       String error = load == null || load.firstError().isEmpty() ? setupError : load.firstError();
       return new Result(
           phase,

@@ -13,7 +13,8 @@ import java.util.List;
  * @param opened connections the server accepted
  * @param timeWait client-side TIME_WAIT sockets toward the phase's server: every one the phase
  *     created, since none expires within a phase (the most seen at any reading)
- * @param closeWait the most client-side CLOSE_WAIT sockets seen at any reading
+ * @param closeWait the most client-side CLOSE_WAIT sockets held over two consecutive readings (a
+ *     socket closed right after the peer's FIN is in CLOSE_WAIT for an instant)
  * @param peakPorts the most ephemeral ports in use toward the server at any reading
  * @param series the readings over the phase, for the chart
  * @param meters the client's own meters in Prometheus text format, if it has any

@@ -19,7 +19,7 @@ final class ResultTable {
     "failed",
     "connections opened",
     "client TIME_WAIT",
-    "CLOSE_WAIT seen",
+    "CLOSE_WAIT held",
     "peak ephemeral ports",
     "vs Mooring"
   };

@@ -35,6 +35,7 @@ final class SocketSampler implements AutoCloseable {
   private final Map<String, InetSocketAddress> servers;
   private final Map<String, List<Point>> series = new LinkedHashMap<>();
   private final Map<String, Reading> peaks = new LinkedHashMap<>();
+  private final Map<String, Reading> previous = new LinkedHashMap<>();
   private final long start = System.nanoTime();
   private final long periodMillis;
   private final Thread thread;
@@ -49,6 +50,7 @@ final class SocketSampler implements AutoCloseable {
           monitor.watch(address);
           series.put(name, new ArrayList<>());
           peaks.put(name, Reading.NONE);
+          previous.put(name, Reading.NONE);
         });
     thread = new Thread(this::loop, "demo-socket-sampler");
     thread.setDaemon(true);
@@ -72,7 +74,13 @@ final class SocketSampler implements AutoCloseable {
           Reading r = s.usage(address).map(SocketSampler::reading).orElse(Reading.NONE);
           now.put(name, r);
           series.get(name).add(new Point(seconds, r));
-          peaks.merge(name, r, Reading::max);
+          // CLOSE_WAIT counts when held over two readings: a socket the client is closing right
+          // after the peer's FIN passes through it for an instant.
+          Reading before = previous.getOrDefault(name, Reading.NONE);
+          Reading held =
+              new Reading(r.timeWait(), Math.min(before.closeWait(), r.closeWait()), r.sockets());
+          previous.put(name, r);
+          peaks.merge(name, held, Reading::max);
         });
     return now;
   }
@@ -86,7 +94,10 @@ final class SocketSampler implements AutoCloseable {
     return List.copyOf(series.get(name));
   }
 
-  /** One client's peak of each count so far. */
+  /**
+   * One client's peak of each count so far; of CLOSE_WAIT, the most held over two consecutive
+   * readings.
+   */
   synchronized Reading peak(String name) {
     return peaks.get(name);
   }
