@@ -25,6 +25,7 @@ import okhttp3.Callback;
 import okhttp3.EventListener;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 import okio.AsyncTimeout;
 import okio.Timeout;
 
@@ -141,7 +142,10 @@ public final class MooringCall implements Call {
       throw e;
     }
     if (canceled) {
-      response.close();
+      ResponseBody body = response.body();
+      if (body != null) {
+        body.close();
+      }
       chainEnded(true);
       throw canceledException(null);
     }

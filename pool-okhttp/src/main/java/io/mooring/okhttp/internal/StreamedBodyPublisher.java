@@ -24,7 +24,7 @@ import okio.Timeout;
  * connection); a request that ends early makes the next write of {@code writeTo} throw.
  *
  * <p>Thread safe: {@code writeTo} runs on one executor thread per subscription; the subscriber is
- * signalled serially on the executor.
+ * signalled serially, on the writer's thread or the thread that requests more.
  */
 final class StreamedBodyPublisher implements HttpRequest.BodyPublisher {
   /** Bytes per chunk handed to the client. */
@@ -52,7 +52,10 @@ final class StreamedBodyPublisher implements HttpRequest.BodyPublisher {
 
   @Override
   public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-    SubmissionPublisher<ByteBuffer> chunks = new SubmissionPublisher<>(executor, CHUNKS_AHEAD);
+    // Chunks are handed over on the thread that submits or requests them, never through the
+    // executor: one task per chunk would cost a thread hand-off each, and with a bounded executor
+    // could wait behind the writer it feeds.
+    SubmissionPublisher<ByteBuffer> chunks = new SubmissionPublisher<>(Runnable::run, CHUNKS_AHEAD);
     chunks.subscribe(subscriber);
     if (body.isOneShot() && !subscribed.compareAndSet(false, true)) {
       chunks.closeExceptionally(
