@@ -50,12 +50,14 @@ import okhttp3.Request;
  * MooringHttpClient}'s settings (OkHttp follows redirects by default; build the client with {@code
  * followRedirects(Redirect.NORMAL)} to keep that). Application interceptors ({@link
  * Builder#addInterceptor}) run around each call as in OkHttp; their {@code Chain.connection()} is
- * null, and the {@code Chain.with*Timeout} methods change nothing (use the call timeout). The
- * headers the client writes itself ({@code Connection}, {@code Content-Length}, {@code
+ * null, the {@code Chain.with*Timeout} methods change nothing (use the call timeout), and OkHttp
+ * 5's {@code Chain.with*} methods for DNS, proxies, TLS, cache, cookies or the pool throw {@link
+ * UnsupportedOperationException}, as does OkHttp 5's {@code Call.addEventListener}. The headers the
+ * client writes itself ({@code Connection}, {@code Keep-Alive}, {@code Content-Length}, {@code
  * Transfer-Encoding}, {@code Expect}, and a {@code Host} equal to the URL's) are left to it; a
  * {@code Host} naming another authority, or {@code Upgrade}, is refused with an {@link
- * IllegalArgumentException}. Responses carry an empty {@code message()}: the reason phrase is not
- * part of the {@code java.net.http} API.
+ * IllegalArgumentException}. OkHttp's transparent gzip is not done. Responses carry an empty {@code
+ * message()}: the reason phrase is not part of the {@code java.net.http} API.
  *
  * <p><b>Threads and ownership.</b> Thread safe and immutable. The factory does not own the client:
  * close the {@link MooringHttpClient} yourself when done; calls made after that fail with an {@code
@@ -124,7 +126,10 @@ public final class MooringCallFactory implements Call.Factory {
     /**
      * Where {@code enqueue}d calls run (their interceptors and callbacks) and where streamed
      * request bodies are written. Default: the client's executor when it was given one, else one
-     * cached pool of daemon threads shared by all factories (as OkHttp's own dispatcher pool).
+     * cached pool of daemon threads shared by all factories (as OkHttp's own dispatcher pool). An
+     * enqueued call holds a thread until its response head arrives and a streamed body holds one
+     * while it is written, so a bounded executor must have room for them and for the client's own
+     * work, or calls wait on each other.
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
