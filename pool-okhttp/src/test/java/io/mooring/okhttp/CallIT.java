@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mooring.http.MooringHttpClient;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.http.testing.RawServer;
+import io.mooring.pool.testing.Await;
 import io.mooring.pool.testing.SocketTable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -296,7 +297,7 @@ class CallIT {
     r.close();
     // The client drains the unread rest for a while, then aborts the connection (RST): once the
     // socket is gone it left no client TIME_WAIT.
-    Poll.until(
+    Await.until(
         "the cancelled connection to be gone",
         Duration.ofSeconds(10),
         () -> SocketTable.clientSockets(partial.port(), SocketTable.ESTABLISHED) == 0);
