@@ -25,7 +25,16 @@ record HarnessOptions(
 
   /** All contenders, in the table's order. */
   static final List<String> ALL_CLIENTS =
-      List.of("mooring", "jdk", "apache", "apache-mooring", "okhttp", "reactor", "wrk");
+      List.of(
+          "mooring",
+          "jdk",
+          "apache",
+          "apache-mooring",
+          "okhttp",
+          "reactor",
+          "retrofit-mooring",
+          "retrofit-okhttp",
+          "wrk");
 
   static final String USAGE =
       String.join(

@@ -13,13 +13,14 @@ import java.util.Optional;
 
 /**
  * End-to-end HTTP harness: Mooring's client against its JVM peers (the JDK {@code HttpClient},
- * Apache HttpClient 5 classic, OkHttp, Reactor Netty) and {@code wrk} as the ceiling, on loopback,
- * against a fixed-response Netty server in this JVM and nginx when installed. Every run gets a
- * fresh server on a fresh port, a fresh client whose pool is sized for the concurrency, a warm-up,
- * a measured phase of fixed length and a closed loop of N requests in flight on N threads; the
- * contenders are rotated round by round to cancel drift. It prints one table: requests/s, ratio to
- * Mooring, p50/p99 latency, connections the server accepted, client-side TIME_WAIT sockets left
- * after closing the client (read from the kernel's tables), bytes allocated per request, failures.
+ * Apache HttpClient 5 classic, OkHttp, Reactor Netty), a Retrofit interface on OkHttp and on
+ * Mooring's call factory, and {@code wrk} as the ceiling, on loopback, against a fixed-response
+ * Netty server in this JVM and nginx when installed. Every run gets a fresh server on a fresh port,
+ * a fresh client whose pool is sized for the concurrency, a warm-up, a measured phase of fixed
+ * length and a closed loop of N requests in flight on N threads; the contenders are rotated round
+ * by round to cancel drift. It prints one table: requests/s, ratio to Mooring, p50/p99 latency,
+ * connections the server accepted, client-side TIME_WAIT sockets left after closing the client
+ * (read from the kernel's tables), bytes allocated per request, failures.
  *
  * <pre>
  * java -cp benchmarks/target/mooring-benchmarks.jar io.mooring.benchmarks.http.HttpHarness \
@@ -165,6 +166,10 @@ public final class HttpHarness {
         case "apache-mooring" ->
             all.put("Apache5+Mooring", jvm("Apache5+Mooring", ApacheClassicAdapter::openOnMooring));
         case "okhttp" -> all.put("OkHttp", jvm("OkHttp", OkHttpAdapter::open));
+        case "retrofit-mooring" ->
+            all.put("Retrofit/Mooring", jvm("Retrofit/Mooring", RetrofitAdapter::onMooring));
+        case "retrofit-okhttp" ->
+            all.put("Retrofit/OkHttp", jvm("Retrofit/OkHttp", RetrofitAdapter::onOkHttp));
         case "reactor" -> all.put("Reactor", jvm("Reactor", ReactorNettyAdapter::open));
         case "wrk" -> {
           Optional<Path> wrk = WrkContender.find();

@@ -28,16 +28,16 @@ final class JavaNetAdapter implements HttpClientAdapter {
    * connections to the destination.
    */
   static HttpClientAdapter mooring(URI target, int inFlight) {
-    MooringHttpClient client =
-        MooringHttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .poolSettings(
-                PoolSettings.builder()
-                    .name("harness")
-                    .maxConnectionsPerDestination(inFlight)
-                    .build())
-            .build();
-    return new JavaNetAdapter(client, target);
+    return new JavaNetAdapter(newMooring(inFlight), target);
+  }
+
+  /** Mooring's client of the harness (see {@link #mooring}); the caller closes it. */
+  static MooringHttpClient newMooring(int inFlight) {
+    return MooringHttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .poolSettings(
+            PoolSettings.builder().name("harness").maxConnectionsPerDestination(inFlight).build())
+        .build();
   }
 
   /**

@@ -22,17 +22,27 @@ final class OkHttpAdapter implements HttpClientAdapter {
   private final Request request;
 
   private OkHttpAdapter(URI target, int inFlight) {
+    this.client = newClient(inFlight);
+    this.request = new Request.Builder().url(target.toString()).get().build();
+  }
+
+  /** The OkHttp client of the harness, sized for {@code inFlight}; {@link #close} closes it. */
+  static OkHttpClient newClient(int inFlight) {
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.setMaxRequests(Math.max(64, inFlight));
     dispatcher.setMaxRequestsPerHost(inFlight);
-    this.client =
-        new OkHttpClient.Builder()
-            .connectionPool(new ConnectionPool(inFlight, 5, TimeUnit.MINUTES))
-            .dispatcher(dispatcher)
-            .connectTimeout(Duration.ofSeconds(5))
-            .readTimeout(Duration.ofSeconds(10))
-            .build();
-    this.request = new Request.Builder().url(target.toString()).get().build();
+    return new OkHttpClient.Builder()
+        .connectionPool(new ConnectionPool(inFlight, 5, TimeUnit.MINUTES))
+        .dispatcher(dispatcher)
+        .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  /** Closes an OkHttp client the way OkHttp offers: stop its threads, evict its connections. */
+  static void close(OkHttpClient client) {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
   }
 
   static HttpClientAdapter open(URI target, int inFlight) {
@@ -52,7 +62,6 @@ final class OkHttpAdapter implements HttpClientAdapter {
 
   @Override
   public void close() {
-    client.dispatcher().executorService().shutdown();
-    client.connectionPool().evictAll();
+    close(client);
   }
 }
