@@ -8,4 +8,9 @@ public class ConnectFailedException extends PoolException {
   public ConnectFailedException(Destination destination, Throwable cause) {
     super(destination, "connect to " + destination + " failed: " + cause, cause);
   }
+
+  /** A connect failure to {@code destination} with a message that says more, such as retries. */
+  public ConnectFailedException(Destination destination, String message, Throwable cause) {
+    super(destination, message, cause);
+  }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Pooled connections, kept alive per {@link Destination}, closed by the peer wherever possible.
@@ -59,6 +60,15 @@ public interface ConnectionPool<C> extends AutoCloseable {
   PoolSettings settings();
 
   /**
+   * The {@code pool} tag of this pool's meters: {@link PoolSettings#name()} when it was set, else
+   * the first of {@code mooring}, {@code mooring-2}, ... that no other open pool in this JVM had
+   * when this one was built. Held until the pool's close completes.
+   */
+  default String name() {
+    return settings().name();
+  }
+
+  /**
    * Closes the pool without waiting: acquires fail from now on, waiters fail, idle connections are
    * closed under the policy, and leased ones when their lease closes or the grace period ends. The
    * future completes once every connection is closed.
@@ -85,6 +95,7 @@ public interface ConnectionPool<C> extends AutoCloseable {
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler;
     private PortMonitor portMonitor;
+    private Executor executor;
 
     private Builder(Transport<C> transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -133,7 +144,27 @@ public interface ConnectionPool<C> extends AutoCloseable {
       return this;
     }
 
-    /** Builds the pool; it opens no connection until the first acquire. */
+    /**
+     * Where the futures of {@link ConnectionPool#acquire(Destination)} that had to wait are
+     * completed, so that the caller's dependent actions never run on a transport's event loop, on
+     * the scheduler's thread, or inside the pool's hand-off of connections. Default: the executor
+     * of {@code CompletableFuture}'s {@code *Async} methods (the common pool, or a thread per task
+     * where the common pool has a single thread). A direct executor ({@code Runnable::run}) saves a
+     * thread hop, for callers whose dependent actions never block. If the executor rejects a task,
+     * the future is completed on the engine's thread rather than stranded. Blocking acquires never
+     * use it. The pool does not shut it down.
+     */
+    public Builder<C> executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Builds the pool; it opens no connection until the first acquire.
+     *
+     * @throws IllegalStateException if the settings name a pool that is open on the same meter
+     *     registry (see {@link PoolSettings#name()})
+     */
     public ConnectionPool<C> build() {
       return new DefaultConnectionPool<>(
           transport,
@@ -141,7 +172,8 @@ public interface ConnectionPool<C> extends AutoCloseable {
           meterRegistry,
           ticker,
           scheduler != null ? scheduler : Scheduler.system(),
-          portMonitor);
+          portMonitor,
+          executor != null ? executor : new CompletableFuture<Void>().defaultExecutor());
     }
   }
 }

@@ -16,7 +16,11 @@ import java.util.Objects;
 public final class PoolSettings {
   private static final Duration ONE_DAY = Duration.ofDays(1);
 
+  /** The default {@link #name()}, and the stem of the names pools derive from it. */
+  public static final String DEFAULT_NAME = "mooring";
+
   private final String name;
+  private final boolean defaultName;
   private final int maxConnectionsPerDestination;
   private final int maxConnectionsTotal;
   private final int maxPendingAcquires;
@@ -36,9 +40,11 @@ public final class PoolSettings {
   private final Duration destinationExpiry;
   private final int maxDestinations;
   private final Duration shutdownGracePeriod;
+  private final Duration connectRetryBudget;
 
   private PoolSettings(Builder b) {
     this.name = b.name;
+    this.defaultName = b.defaultName;
     this.maxConnectionsPerDestination = b.maxConnectionsPerDestination;
     this.maxConnectionsTotal = b.maxConnectionsTotal;
     this.maxPendingAcquires = b.maxPendingAcquires;
@@ -58,6 +64,7 @@ public final class PoolSettings {
     this.destinationExpiry = b.destinationExpiry;
     this.maxDestinations = b.maxDestinations;
     this.shutdownGracePeriod = b.shutdownGracePeriod;
+    this.connectRetryBudget = b.connectRetryBudget;
   }
 
   /** A builder holding the defaults. */
@@ -75,9 +82,19 @@ public final class PoolSettings {
     return new Builder(this);
   }
 
-  /** The pool's name, the {@code pool} tag of its meters. Default {@code mooring}. */
+  /**
+   * The pool's name, the {@code pool} tag of its meters. Default {@code mooring}, which each pool
+   * built with it turns into a name no other open pool in the JVM has ({@code mooring}, {@code
+   * mooring-2}, ...: see {@link ConnectionPool#name()}), so that the meters of two pools never
+   * merge. An explicit name must not be in use by another open pool on the same meter registry.
+   */
   public String name() {
     return name;
+  }
+
+  /** Whether {@link #name()} is the default, not set through {@link Builder#name(String)}. */
+  public boolean isDefaultName() {
+    return defaultName;
   }
 
   /** Live connections allowed per destination, retiring ones included. Default 32. */
@@ -195,6 +212,18 @@ public final class PoolSettings {
     return shutdownGracePeriod;
   }
 
+  /**
+   * How long a destination whose connects are refused ({@link java.net.ConnectException}, as while
+   * its server restarts) keeps its acquirers waiting and reconnects, with jittered exponential
+   * backoff (one reconnect loop per destination), before they fail with the last connect failure.
+   * Nothing was sent on a refused connect, so retrying is always safe. Each acquirer still fails at
+   * its acquire timeout if that comes first. ZERO turns retries off: a refused connect fails the
+   * acquirer at once. Default 1 s.
+   */
+  public Duration connectRetryBudget() {
+    return connectRetryBudget;
+  }
+
   @Override
   public String toString() {
     return "PoolSettings{name="
@@ -237,12 +266,15 @@ public final class PoolSettings {
         + maxDestinations
         + ", shutdownGracePeriod="
         + shutdownGracePeriod
+        + ", connectRetryBudget="
+        + connectRetryBudget
         + '}';
   }
 
   /** Mutable, not thread safe; {@link #build()} validates and returns immutable settings. */
   public static final class Builder {
-    private String name = "mooring";
+    private String name = DEFAULT_NAME;
+    private boolean defaultName = true;
     private int maxConnectionsPerDestination = 32;
     private int maxConnectionsTotal = 512;
     private int maxPendingAcquires = 1_000;
@@ -262,11 +294,13 @@ public final class PoolSettings {
     private Duration destinationExpiry = Duration.ofMinutes(5);
     private int maxDestinations = 10_000;
     private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+    private Duration connectRetryBudget = Duration.ofSeconds(1);
 
     private Builder() {}
 
     private Builder(PoolSettings s) {
       name = s.name;
+      defaultName = s.defaultName;
       maxConnectionsPerDestination = s.maxConnectionsPerDestination;
       maxConnectionsTotal = s.maxConnectionsTotal;
       maxPendingAcquires = s.maxPendingAcquires;
@@ -286,11 +320,13 @@ public final class PoolSettings {
       destinationExpiry = s.destinationExpiry;
       maxDestinations = s.maxDestinations;
       shutdownGracePeriod = s.shutdownGracePeriod;
+      connectRetryBudget = s.connectRetryBudget;
     }
 
     /** See {@link PoolSettings#name()}. */
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
+      this.defaultName = false;
       return this;
     }
 
@@ -408,6 +444,12 @@ public final class PoolSettings {
       return this;
     }
 
+    /** See {@link PoolSettings#connectRetryBudget()}. */
+    public Builder connectRetryBudget(Duration budget) {
+      this.connectRetryBudget = Objects.requireNonNull(budget, "connectRetryBudget");
+      return this;
+    }
+
     /**
      * Validates and returns the settings.
      *
@@ -453,6 +495,7 @@ public final class PoolSettings {
       positive("destinationExpiry", destinationExpiry, ONE_DAY);
       intRange("maxDestinations", maxDestinations, 1, 10_000_000);
       zeroOrPositive("shutdownGracePeriod", shutdownGracePeriod, Duration.ofHours(1));
+      zeroOrPositive("connectRetryBudget", connectRetryBudget, Duration.ofMinutes(10));
       return new PoolSettings(this);
     }
 

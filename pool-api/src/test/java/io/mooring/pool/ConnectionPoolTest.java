@@ -177,7 +177,10 @@ class ConnectionPoolTest {
   void acquireTimesOutWithTheCountsAndTheLastConnectFailure() {
     try (PoolHarness h =
         new PoolHarness(
-            b -> b.maxConnectionsPerDestination(1).acquireTimeout(Duration.ofSeconds(2)))) {
+            b ->
+                b.maxConnectionsPerDestination(1)
+                    .acquireTimeout(Duration.ofSeconds(2))
+                    .connectRetryBudget(Duration.ZERO))) {
       Lease<FakeConnection> held = h.lease(A);
       h.transport.connectFailure = new ConnectException("Connection refused");
       Lease<FakeConnection> heldB = h.pool.acquire(B).exceptionally(e -> null).join();
@@ -201,7 +204,9 @@ class ConnectionPoolTest {
 
   @Test
   void timeoutChainsTheLastConnectFailure() {
-    try (PoolHarness h = new PoolHarness(b -> b.acquireTimeout(Duration.ofSeconds(1)))) {
+    try (PoolHarness h =
+        new PoolHarness(
+            b -> b.acquireTimeout(Duration.ofSeconds(1)).connectRetryBudget(Duration.ZERO))) {
       h.transport.gates.put(A, new CompletableFuture<>());
       CompletableFuture<Lease<FakeConnection>> slow = h.pool.acquire(A);
       h.transport.gates.remove(A);
@@ -219,8 +224,9 @@ class ConnectionPoolTest {
   }
 
   @Test
-  void connectFailureFailsTheAcquirerAndTheQueuePromptly() {
-    try (PoolHarness h = new PoolHarness(b -> b.maxConnectionsPerDestination(1))) {
+  void connectFailureFailsTheAcquirerAndTheQueuePromptlyWhenRetriesAreOff() {
+    try (PoolHarness h =
+        new PoolHarness(b -> b.maxConnectionsPerDestination(1).connectRetryBudget(Duration.ZERO))) {
       CompletableFuture<Void> gate = new CompletableFuture<>();
       h.transport.gates.put(A, gate);
       CompletableFuture<Lease<FakeConnection>> first = h.pool.acquire(A);
@@ -243,8 +249,28 @@ class ConnectionPoolTest {
   }
 
   @Test
-  void blockingAcquireThrowsThePoolsException() {
+  void aPeerCloseDuringConnectIsCountedClosedAndTheAcquirerGetsAnotherConnection() {
     try (PoolHarness h = new PoolHarness()) {
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      h.transport.gates.put(A, gate);
+      CompletableFuture<Lease<FakeConnection>> waiter = h.pool.acquire(A);
+      FakeConnection early = h.transport.opened.get(0);
+      early.peerClose(); // the peer closes while the transport still completes the connect
+      gate.complete(null);
+      String[] tags = {"destination", "a.example:80"};
+      assertThat(h.counter("mooring.connections.opened", tags)).isEqualTo(1);
+      assertThat(h.counter("mooring.connections.closed", "closed_by", "peer", "reason", "peer"))
+          .isEqualTo(1);
+      assertThat(waiter).isNotDone(); // nothing was sent on it: retried like a refused connect
+      h.scheduler.advance(Duration.ofMillis(10));
+      assertThat(waiter.join().connection()).isNotSameAs(early);
+      assertThat(h.counter("mooring.connections.opened", tags)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void blockingAcquireThrowsThePoolsException() {
+    try (PoolHarness h = new PoolHarness(b -> b.connectRetryBudget(Duration.ZERO))) {
       h.transport.connectFailure = new ConnectException("Connection refused");
       assertThatThrownBy(() -> h.pool.acquire(A, Duration.ofSeconds(1)))
           .isInstanceOf(ConnectFailedException.class)

@@ -24,6 +24,9 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
 
   public final AtomicInteger peerCloseRequests = new AtomicInteger();
 
+  /** Every call of {@link #connect}, failed ones included. */
+  public final AtomicInteger connectAttempts = new AtomicInteger();
+
   /** Live connections and the most ever seen at once, per destination and in total. */
   public final Map<Destination, AtomicInteger> live = new ConcurrentHashMap<>();
 
@@ -33,6 +36,7 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
 
   @Override
   public CompletableFuture<FakeConnection> connect(Destination d, ConnectionListener listener) {
+    connectAttempts.incrementAndGet();
     Throwable failure = connectFailure;
     if (failure != null) {
       return CompletableFuture.failedFuture(failure);

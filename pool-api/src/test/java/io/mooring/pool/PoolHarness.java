@@ -30,6 +30,10 @@ final class PoolHarness implements AutoCloseable {
                 .meterRegistry(registry)
                 .ticker(ticker)
                 .scheduler(scheduler)
+                // Completes waiting acquirers on the thread that serves them, so that tests see a
+                // future completed when the call that served it returns; tests of the executor
+                // itself build their own pool.
+                .executor(Runnable::run)
                 .build();
   }
 

@@ -36,6 +36,8 @@ class PoolSettingsTest {
     assertThat(s.destinationExpiry()).isEqualTo(Duration.ofMinutes(5));
     assertThat(s.maxDestinations()).isEqualTo(10_000);
     assertThat(s.shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.connectRetryBudget()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.isDefaultName()).isTrue();
   }
 
   @Test
@@ -62,9 +64,13 @@ class PoolSettingsTest {
             .destinationExpiry(Duration.ofMinutes(1))
             .maxDestinations(5)
             .shutdownGracePeriod(Duration.ZERO)
+            .connectRetryBudget(Duration.ofMillis(300))
             .build();
     assertThat(s.toBuilder().build()).hasToString(s.toString());
-    assertThat(s.toString()).contains("name=orders", "maxLifetime=PT30M", "reuseOrder=FIFO");
+    assertThat(s.toBuilder().build().isDefaultName()).isFalse();
+    assertThat(s.toString())
+        .contains(
+            "name=orders", "maxLifetime=PT30M", "reuseOrder=FIFO", "connectRetryBudget=PT0.3S");
   }
 
   static Stream<Arguments> invalid() {
@@ -113,7 +119,13 @@ class PoolSettingsTest {
         bad(b -> b.maxDestinations(0), "maxDestinations is 0; expected 1..10000000"),
         bad(
             b -> b.shutdownGracePeriod(Duration.ofHours(2)),
-            "shutdownGracePeriod is PT2H; expected PT0S to PT1H"));
+            "shutdownGracePeriod is PT2H; expected PT0S to PT1H"),
+        bad(
+            b -> b.connectRetryBudget(Duration.ofMillis(-1)),
+            "connectRetryBudget is PT-0.001S; expected PT0S to PT10M"),
+        bad(
+            b -> b.connectRetryBudget(Duration.ofMinutes(11)),
+            "connectRetryBudget is PT11M; expected PT0S to PT10M"));
   }
 
   private static Arguments bad(UnaryOperator<PoolSettings.Builder> change, String message) {

@@ -61,6 +61,7 @@ class PortBackPressureTest {
               .ticker(ticker)
               .scheduler(scheduler)
               .portMonitor(monitor)
+              .executor(Runnable::run) // futures complete before the call that served them returns
               .build();
     }
 

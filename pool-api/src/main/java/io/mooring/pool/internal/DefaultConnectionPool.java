@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,10 +48,16 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
   private final Ticker ticker;
   private final Scheduler scheduler;
   private final PortMonitor portMonitor;
+  private final Executor executor;
+  private final String name;
   private final Cache<Destination, Partition<C>> partitions;
   private final AtomicInteger total = new AtomicInteger();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-  private volatile boolean closed;
+
+  /** Completes after {@link #terminated}, once the meters are removed and the name given back. */
+  private final CompletableFuture<Void> closed;
+
+  private volatile boolean closing;
   private volatile long graceDeadline;
 
   /** When the housekeeper runs next; guarded by {@code this} together with the task handle. */
@@ -60,7 +67,10 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
 
   /**
    * Builds a pool; prefer {@link ConnectionPool#builder}. {@code registry} and {@code portMonitor}
-   * may be null.
+   * may be null; {@code executor} completes the futures of asynchronous acquirers that waited.
+   *
+   * @throws IllegalStateException if the settings' explicit name is held by another open pool on
+   *     {@code registry}
    */
   public DefaultConnectionPool(
       Transport<C> transport,
@@ -68,13 +78,16 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
       MeterRegistry registry,
       Ticker ticker,
       Scheduler scheduler,
-      PortMonitor portMonitor) {
+      PortMonitor portMonitor,
+      Executor executor) {
     this.portMonitor = portMonitor;
+    this.executor = Objects.requireNonNull(executor, "executor");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.registry = registry;
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.name = PoolNames.claim(settings, registry);
     this.partitions =
         Caffeine.newBuilder()
             .maximumSize(settings.maxDestinations())
@@ -86,6 +99,12 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
                   }
                 })
             .build();
+    this.closed =
+        terminated.whenComplete(
+            (v, e) -> {
+              partitions.invalidateAll();
+              PoolNames.release(name, settings.isDefaultName(), registry);
+            });
     wakeHousekeeperBy(ticker.nanoTime() + MAX_HOUSEKEEPING_NANOS);
   }
 
@@ -140,7 +159,7 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
           "acquire timeout is " + timeout + "; expected more than PT0S");
     }
     Objects.requireNonNull(destination, "destination");
-    if (!closed) {
+    if (!closing) {
       DefaultLease<C> lease = leaseIdle(partition(destination), ticker.nanoTime());
       if (lease != null) {
         return lease; // no future needed
@@ -195,7 +214,7 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
   private Partition<C> newPartition(Destination destination) {
     Partition<C> p = new Partition<>(this, destination, ticker.nanoTime());
     if (registry != null) {
-      p.meters = DestinationMeters.register(registry, settings.name(), destination.authority(), p);
+      p.meters = DestinationMeters.register(registry, name, destination.authority(), p);
     }
     return p;
   }
@@ -229,6 +248,16 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
   @Override
   public PoolSettings settings() {
     return settings;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** Completes the futures of asynchronous acquirers that waited. */
+  Executor executor() {
+    return executor;
   }
 
   // ---------------------------------------------------------------- total limit
@@ -268,7 +297,7 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     if (left + 1 >= settings.maxConnectionsTotal()) {
       drainOthers(null);
     }
-    if (closed && left == 0) {
+    if (closing && left == 0) {
       terminated.complete(null);
     }
   }
@@ -307,12 +336,12 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     long expiry = settings.destinationExpiry().toNanos();
     for (Partition<C> p : partitions.asMap().values()) {
       next = Math.min(next, p.maintain(now));
-      if (!closed && p.tryExpire(now, expiry)) {
+      if (!closing && p.tryExpire(now, expiry)) {
         partitions.asMap().remove(p.destination, p);
       }
     }
     partitions.cleanUp();
-    if (closed && total.get() == 0) {
+    if (closing && total.get() == 0) {
       terminated.complete(null);
     }
     return next;
@@ -328,8 +357,7 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     try {
       next = maintain(now);
     } catch (RuntimeException e) {
-      LOG.log(
-          System.Logger.Level.ERROR, "housekeeping of pool '" + settings.name() + "' failed", e);
+      LOG.log(System.Logger.Level.ERROR, "housekeeping of pool '" + name + "' failed", e);
       next = now + MAX_HOUSEKEEPING_NANOS;
     }
     if (!terminated.isDone()) {
@@ -357,7 +385,7 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
   // ---------------------------------------------------------------- close
 
   boolean isClosed() {
-    return closed;
+    return closing;
   }
 
   long graceDeadline() {
@@ -366,19 +394,18 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
 
   @Override
   public CompletableFuture<Void> closeAsync() {
-    if (!closed) {
+    if (!closing) {
       graceDeadline = ticker.nanoTime() + settings.shutdownGracePeriod().toNanos();
-      closed = true;
+      closing = true;
       for (Partition<C> p : partitions.asMap().values()) {
         p.shutdown();
       }
       if (total.get() == 0) {
         terminated.complete(null);
       }
-      terminated.whenComplete((v, e) -> partitions.invalidateAll());
       wakeHousekeeperBy(ticker.nanoTime());
     }
-    return terminated;
+    return closed;
   }
 
   @Override
@@ -392,7 +419,7 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     } catch (ExecutionException | TimeoutException e) {
       LOG.log(
           System.Logger.Level.WARNING,
-          "pool '" + settings.name() + "' closed with " + total.get() + " connections still open");
+          "pool '" + name + "' closed with " + total.get() + " connections still open");
     }
   }
 
@@ -414,15 +441,15 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
   }
 
   PoolClosedException closedException(Destination d) {
-    return new PoolClosedException(d, "pool '" + settings.name() + "' is closed");
+    return new PoolClosedException(d, "pool '" + name + "' is closed");
   }
 
   @Override
   public String toString() {
     return "ConnectionPool{"
-        + settings.name()
+        + name
         + ", connections="
         + total.get()
-        + (closed ? ", closed}" : "}");
+        + (closing ? ", closed}" : "}");
   }
 }

@@ -32,6 +32,7 @@ class DestinationMeters {
   static final String CLOSED = "mooring.connections.closed";
   static final String TIME_WAIT = "mooring.connections.timewait";
   static final String LEAKED = "mooring.leases.leaked";
+  static final String CONNECT_RETRIES = "mooring.connections.connect.retries";
 
   /** The no-op meters. */
   static final DestinationMeters NONE = new DestinationMeters();
@@ -62,6 +63,8 @@ class DestinationMeters {
 
   void leaked() {}
 
+  void connectRetried() {}
+
   void remove() {}
 
   /** Creates the meters of one destination in {@code registry}. */
@@ -80,6 +83,7 @@ class DestinationMeters {
     private final Counter opened;
     private final Counter timeWait;
     private final Counter leaked;
+    private final Counter connectRetries;
 
     Registered(MeterRegistry registry, Tags tags, Partition<?> partition) {
       this.registry = registry;
@@ -129,6 +133,13 @@ class DestinationMeters {
                   .tags(tags)
                   .baseUnit("leases")
                   .description("Leases held past the leak detection threshold")
+                  .register(registry));
+      connectRetries =
+          keep(
+              Counter.builder(CONNECT_RETRIES)
+                  .tags(tags)
+                  .baseUnit("attempts")
+                  .description("Reconnect attempts after refused connects, within the retry budget")
                   .register(registry));
     }
 
@@ -190,6 +201,11 @@ class DestinationMeters {
     @Override
     void leaked() {
       leaked.increment();
+    }
+
+    @Override
+    void connectRetried() {
+      connectRetries.increment();
     }
 
     @Override

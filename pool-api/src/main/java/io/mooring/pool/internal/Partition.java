@@ -23,13 +23,15 @@ import io.mooring.pool.ReuseOrder;
 import io.mooring.pool.internal.DestinationMeters.Outcome;
 import io.mooring.pool.ports.PortExhaustion;
 import io.mooring.pool.ports.PortMonitor;
-import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,7 +42,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * back is the reverse. Matching waiters with connections is serialized by a work-in-progress
  * counter (only one thread drains at a time, the others leave their work to it), so waiters are
  * served in arrival order without a lock. No method calls the transport or completes a future while
- * it holds anything.
+ * it holds anything: the drain only decides, and acts (hands over, connects) once it has left.
+ * Futures of asynchronous acquirers are completed on the pool's executor, never on the thread of a
+ * transport, the scheduler or a caller that returns a connection.
+ *
+ * <p>When connects are refused, a reconnect loop (at most one per destination, on the scheduler)
+ * retries with backoff while the acquirers stay queued, until a connect succeeds or {@link
+ * PoolSettings#connectRetryBudget()} is spent; meanwhile the drain opens no connections.
  */
 final class Partition<C> {
   private static final System.Logger LOG = System.getLogger(Partition.class.getName());
@@ -65,6 +73,11 @@ final class Partition<C> {
 
   private final AtomicInteger drainWip = new AtomicInteger();
   private volatile Throwable lastConnectFailure;
+
+  /** The refused-connect episode in progress, or null; written under {@link #reconnectLock}. */
+  private volatile ReconnectBackoff backoff;
+
+  private final Object reconnectLock = new Object();
 
   /** The resolved remote address, learned from the first connection; for port accounting. */
   private volatile InetSocketAddress remote;
@@ -141,15 +154,15 @@ final class Partition<C> {
     if (pool.isClosed()) {
       return CompletableFuture.failedFuture(closedException());
     }
-    Waiter<C> waiter = new Waiter<>(this, now);
+    Waiter<C> waiter = new Waiter<>(this, now, timeoutNanos < 0);
     if (pending.get() == 0) {
-      int reserved = reserve();
+      int reserved = reserve(false);
       if (reserved < 0) {
         return null;
       }
       if (reserved > 0) {
         startTimer(waiter, timeoutNanos);
-        connect(waiter, now);
+        connect(waiter, null, now);
         return waiter;
       }
     }
@@ -195,13 +208,14 @@ final class Partition<C> {
       pending.decrementAndGet();
     }
     long waited = pool.ticker().nanoTime() - waiter.startedAt;
-    waiter.completeExceptionally(
+    failWaiter(
+        waiter,
         new AcquireTimeoutException(
             destination,
             "no connection to "
                 + destination
                 + " within "
-                + java.time.Duration.ofNanos(waited)
+                + Duration.ofNanos(waited)
                 + "; "
                 + stats()
                 + (portPressure
@@ -243,6 +257,8 @@ final class Partition<C> {
     if (drainWip.getAndIncrement() != 0) {
       return;
     }
+    Waiter<C> first = null; // waiters taken off the queue, in order, with what to do for each
+    Waiter<C> last = null;
     int missed = 1;
     do {
       Waiter<C> w;
@@ -260,31 +276,100 @@ final class Partition<C> {
             continue;
           }
           pending.decrementAndGet();
-          if (!w.complete(lease)) {
-            unlease(lease);
-          }
-          continue;
-        }
-        int reserved = reserve();
-        if (reserved <= 0) {
-          break;
-        }
-        if (waiters.remove(w)) {
-          pending.decrementAndGet();
-          connect(w, pool.ticker().nanoTime());
+          w.handOff = lease;
         } else {
-          unreserve();
+          int reserved = reserve(false);
+          if (reserved <= 0) {
+            break;
+          }
+          if (!waiters.remove(w)) {
+            unreserve();
+            continue;
+          }
+          pending.decrementAndGet();
+          w.handOff = null; // a connection is opened for it
         }
+        if (last == null) {
+          first = w;
+        } else {
+          last.nextDecided = w;
+        }
+        last = w;
       }
       missed = drainWip.addAndGet(-missed);
     } while (missed != 0);
+    // Out of the drain: a dependent action of the caller or a transport may run from here on
+    // without holding up the hand-offs of other threads.
+    while (first != null) {
+      Waiter<C> w = first;
+      first = w.nextDecided;
+      w.nextDecided = null;
+      DefaultLease<C> lease = w.handOff;
+      w.handOff = null;
+      if (lease != null) {
+        deliver(w, lease);
+      } else {
+        connect(w, null, pool.ticker().nanoTime());
+      }
+    }
+  }
+
+  /** Hands {@code lease} to {@code w}, or takes it back if {@code w} is done meanwhile. */
+  private void deliver(Waiter<C> w, DefaultLease<C> lease) {
+    if (w.blocking) {
+      if (!w.complete(lease)) {
+        unlease(lease);
+      }
+      return;
+    }
+    dispatch(
+        () -> {
+          if (!w.complete(lease)) {
+            unlease(lease);
+          }
+        });
+  }
+
+  /** Fails {@code w}, unless it is done already. */
+  private void failWaiter(Waiter<C> w, Throwable failure) {
+    if (w.blocking) {
+      w.completeExceptionally(failure);
+    } else {
+      dispatch(() -> w.completeExceptionally(failure));
+    }
   }
 
   /**
-   * Takes a connection slot under both limits: 1 on success, 0 when full, -1 when this partition is
+   * Completes an asynchronous acquirer's future on the pool's executor. If the executor refuses,
+   * completes it here: a late callback on this thread is better than a stranded acquirer and
+   * connection.
+   */
+  private void dispatch(Runnable completion) {
+    try {
+      pool.executor().execute(completion);
+    } catch (RejectedExecutionException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the executor of pool '"
+              + pool.name()
+              + "' rejected an acquire completion for "
+              + destination
+              + "; completing it on "
+              + Thread.currentThread().getName(),
+          e);
+      completion.run();
+    }
+  }
+
+  /**
+   * Takes a connection slot under both limits: 1 on success, 0 when full or while the reconnect
+   * loop owns connecting (unless {@code reconnecting}: it is the loop), -1 when this partition is
    * being removed. May evict an idle connection of another destination to respect the total.
    */
-  private int reserve() {
+  private int reserve(boolean reconnecting) {
+    if (!reconnecting && backoff != null) {
+      return 0;
+    }
     int max = settings.maxConnectionsPerDestination();
     for (; ; ) {
       int n = allocated.get();
@@ -324,7 +409,11 @@ final class Partition<C> {
     pool.releaseTotal();
   }
 
-  private void connect(Waiter<C> waiter, long now) {
+  /**
+   * Opens a connection on a slot the caller reserved: for {@code waiter}, or, for the reconnect
+   * loop's {@code attempt} (then {@code waiter} is null), for whoever is first in the queue.
+   */
+  private void connect(Waiter<C> waiter, ReconnectBackoff attempt, long now) {
     PooledConnection<C> c = new PooledConnection<>(this, now, lifetimeDeadline(now));
     all.add(c);
     CompletableFuture<C> connecting;
@@ -333,7 +422,7 @@ final class Partition<C> {
     } catch (RuntimeException e) {
       connecting = CompletableFuture.failedFuture(e);
     }
-    connecting.whenComplete((conn, error) -> connected(c, waiter, conn, error));
+    connecting.whenComplete((conn, error) -> connected(c, waiter, attempt, conn, error));
   }
 
   private long lifetimeDeadline(long now) {
@@ -346,10 +435,11 @@ final class Partition<C> {
     return now + max - jitter;
   }
 
-  private void connected(PooledConnection<C> c, Waiter<C> waiter, C conn, Throwable error) {
+  private void connected(
+      PooledConnection<C> c, Waiter<C> waiter, ReconnectBackoff attempt, C conn, Throwable error) {
     long now = pool.ticker().nanoTime();
     if (error != null) {
-      connectFailed(c, waiter, new ConnectFailedException(destination, explain(error)));
+      connectFailed(c, waiter, attempt, explain(error));
       return;
     }
     c.connection = conn;
@@ -364,21 +454,32 @@ final class Partition<C> {
     c.idleSince = now;
     meters.opened();
     if (!c.cas(CONNECTING, LEASED)) {
-      // The peer closed it before we could use it; onTransportClosed freed the slot.
-      waiter.completeExceptionally(
-          new ConnectFailedException(
-              destination, new IOException("connection closed by the peer right after connect")));
-      drain();
+      // The peer closed it before we could use it; onTransportClosed freed the slot and left the
+      // close for us to count, so that every opened connection is counted closed once. Nothing
+      // was sent on it: as retryable as a refused connect.
+      meters.closed(c.closedEarlyBy, c.closedEarlyReason);
+      connectFailed(
+          c,
+          waiter,
+          attempt,
+          new ConnectException("connection closed by the peer right after connect"));
       return;
     }
     if (pool.isClosed()) {
       closeNow(c, LEASED, fallbackMode(), CloseReason.SHUTDOWN);
-      waiter.completeExceptionally(closedException());
+      if (waiter != null) {
+        failWaiter(waiter, closedException());
+      }
       return;
     }
-    DefaultLease<C> lease = lease(c, now);
-    if (!waiter.complete(lease)) {
-      unlease(lease);
+    boolean ended = endBackoff(); // the destination accepts connections again
+    if (waiter == null) {
+      makeIdle(c); // the loop's connection serves whoever is first in the queue
+    } else {
+      deliver(waiter, lease(c, now));
+    }
+    if (ended && pending.get() > 0) {
+      drain();
     }
   }
 
@@ -415,17 +516,162 @@ final class Partition<C> {
     return PortExhaustion.exception(r, pool.portMonitor(), cause);
   }
 
-  private void connectFailed(PooledConnection<C> c, Waiter<C> waiter, PoolException failure) {
-    lastConnectFailure = failure.getCause();
-    if (c.cas(CONNECTING, CLOSED)) {
-      freeSlot(c);
+  /**
+   * A connect failed: its acquirer waits for the reconnect loop if the failure is retried (see
+   * {@link #retryLater}), and fails otherwise, with the queue too when nothing live could serve it.
+   */
+  private void connectFailed(
+      PooledConnection<C> c, Waiter<C> waiter, ReconnectBackoff attempt, Throwable cause) {
+    lastConnectFailure = cause;
+    // The slot is freed last: freeing it drains the queue, which must not connect for an acquirer
+    // that is about to wait for the loop or to fail.
+    boolean ours = c.cas(CONNECTING, CLOSED);
+    if (retryLater(cause, attempt)) {
+      if (waiter != null) {
+        requeue(waiter);
+      }
+    } else {
+      PoolException failure = connectFailure(cause, attempt);
+      if (waiter != null) {
+        failWaiter(waiter, failure);
+      }
+      if (allocated.get() == (ours ? 1 : 0)) {
+        // Nothing live here could serve the queued waiters: they would only connect and fail too.
+        failWaiters(failure);
+      }
     }
-    waiter.completeExceptionally(failure);
-    if (allocated.get() == 0) {
-      // Nothing live here could serve the queued waiters: they would only connect and fail too.
-      failWaiters(failure);
+    if (ours) {
+      freeSlot(c);
     } else {
       drain();
+    }
+  }
+
+  private PoolException connectFailure(Throwable cause, ReconnectBackoff attempt) {
+    if (attempt == null) {
+      return new ConnectFailedException(destination, cause);
+    }
+    return new ConnectFailedException(
+        destination,
+        "connect to "
+            + destination
+            + " failed: "
+            + cause
+            + "; still failing after "
+            + attempt.attempts
+            + " reconnect attempts in "
+            + Duration.ofNanos(pool.ticker().nanoTime() - attempt.startedAt)
+            + " (connectRetryBudget="
+            + settings.connectRetryBudget()
+            + ")",
+        cause);
+  }
+
+  /** Puts back in the queue an acquirer whose connect failed, unless it is done. */
+  private void requeue(Waiter<C> waiter) {
+    if (waiter.isDone()) {
+      return;
+    }
+    pending.incrementAndGet();
+    waiters.offer(waiter);
+    if (waiter.isDone() && waiters.remove(waiter)) { // timed out or cancelled meanwhile
+      pending.decrementAndGet();
+    }
+  }
+
+  // ---------------------------------------------------------------- reconnect loop
+
+  /**
+   * Decides after a failed connect whether the reconnect loop retries it: only refused connects
+   * ({@link ConnectException}: nothing was sent), only within the budget, and not once the pool is
+   * closed. Starts the loop on the first refusal of an episode; after the loop's own {@code
+   * attempt} failed, schedules its next attempt or, when it gives up, ends the episode.
+   */
+  private boolean retryLater(Throwable cause, ReconnectBackoff attempt) {
+    long budget = settings.connectRetryBudget().toNanos();
+    if (budget == 0) {
+      return false;
+    }
+    boolean retryable = cause instanceof ConnectException && !pool.isClosed() && !removed;
+    long now = pool.ticker().nanoTime();
+    synchronized (reconnectLock) {
+      ReconnectBackoff b = backoff;
+      if (attempt != null) {
+        if (b != attempt) {
+          return false; // the episode was ended meanwhile
+        }
+        if (retryable && !b.exhausted(now)) {
+          scheduleAttempt(b, now);
+          return true;
+        }
+        backoff = null;
+        return false;
+      }
+      if (!retryable) {
+        return false;
+      }
+      if (b == null) {
+        b = new ReconnectBackoff(now, budget);
+        backoff = b;
+        scheduleAttempt(b, now);
+        return true;
+      }
+      return !b.exhausted(now); // a connect started before the episode: the loop is on it
+    }
+  }
+
+  private void scheduleAttempt(ReconnectBackoff b, long now) {
+    b.timer = pool.scheduler().schedule(() -> reconnect(b), b.nextDelayNanos(now));
+  }
+
+  /** The loop's attempt, on the scheduler: one connect for the queue, if anyone still waits. */
+  private void reconnect(ReconnectBackoff b) {
+    long now = pool.ticker().nanoTime();
+    synchronized (reconnectLock) {
+      if (backoff != b) {
+        return;
+      }
+      b.timer = null;
+      if (pending.get() == 0 || pool.isClosed() || removed) {
+        backoff = null; // nobody waits: the next acquirer connects as usual
+        return;
+      }
+    }
+    int reserved = reserve(true);
+    if (reserved <= 0) {
+      synchronized (reconnectLock) {
+        if (backoff == b) {
+          if (reserved < 0 || b.exhausted(now)) {
+            backoff = null; // every slot is live: those connections serve the queue
+          } else {
+            scheduleAttempt(b, now);
+          }
+        }
+      }
+      return;
+    }
+    synchronized (reconnectLock) {
+      b.attempts++;
+    }
+    meters.connectRetried();
+    connect(null, b, now);
+  }
+
+  /** Ends the episode in progress, if any; returns whether there was one. */
+  private boolean endBackoff() {
+    if (backoff == null) {
+      return false;
+    }
+    synchronized (reconnectLock) {
+      ReconnectBackoff b = backoff;
+      if (b == null) {
+        return false;
+      }
+      backoff = null;
+      if (b.timer != null) {
+        b.timer.cancel();
+      }
+      return true;
     }
   }
 
@@ -451,6 +697,11 @@ final class Partition<C> {
     PooledConnection<C> c = lease.pooled;
     c.uses--;
     c.lease = null;
+    makeIdle(c);
+  }
+
+  /** Makes a connection in state LEASED with no lease idle. */
+  private void makeIdle(PooledConnection<C> c) {
     pool.transport().onIdle(c.connection);
     if (c.cas(LEASED, IDLE)) {
       pushIdle(c);
@@ -591,10 +842,14 @@ final class Partition<C> {
       if (s == CLOSED) {
         return;
       }
+      CloseReason reason = cause != null ? CloseReason.ERROR : CloseReason.PEER;
+      if (s == CONNECTING) { // counted by connected() if the connect succeeds: see there
+        c.closedEarlyBy = by;
+        c.closedEarlyReason = reason;
+      }
       if (!c.cas(s, CLOSED)) {
         continue;
       }
-      CloseReason reason = cause != null ? CloseReason.ERROR : CloseReason.PEER;
       if (s == IDLE) {
         idle.remove(c);
         if (cause == null && by == ClosedBy.PEER) {
@@ -738,6 +993,7 @@ final class Partition<C> {
   }
 
   private void closeAll(CloseReason reason, PoolException waiterFailure) {
+    endBackoff();
     failWaiters(waiterFailure);
     for (PooledConnection<C> c : all) {
       if (c.state() == IDLE) {
@@ -748,18 +1004,16 @@ final class Partition<C> {
 
   private void failWaiters(PoolException failure) {
     Waiter<C> w;
-    while ((w = waiters.peek()) != null) {
-      w.completeExceptionally(failure);
-      if (waiters.remove(w)) { // it was done already but not yet withdrawn
-        pending.decrementAndGet();
-      }
+    while ((w = waiters.poll()) != null) {
+      pending.decrementAndGet();
+      failWaiter(w, failure);
     }
   }
 
   private PoolClosedException closedException() {
     return new PoolClosedException(
         destination,
-        "pool '" + settings.name() + "' is closed; cannot lease a connection to " + destination);
+        "pool '" + pool.name() + "' is closed; cannot lease a connection to " + destination);
   }
 
   /** Counts connections by state; exact for each state, taken without stopping anyone. */

@@ -66,6 +66,14 @@ final class PooledConnection<C> implements ConnectionListener {
 
   volatile long retireDeadline;
 
+  /**
+   * Who ended it and why, when it ended while still connecting; written before the state changes to
+   * CLOSED, for the connect's completion to count the close.
+   */
+  volatile ClosedBy closedEarlyBy;
+
+  volatile CloseReason closedEarlyReason;
+
   PooledConnection(Partition<C> partition, long createdAt, long lifetimeDeadline) {
     this.partition = partition;
     this.createdAt = createdAt;

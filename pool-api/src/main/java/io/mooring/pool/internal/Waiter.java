@@ -7,15 +7,33 @@ import java.util.concurrent.CompletableFuture;
 /**
  * An acquirer waiting for a connection: the future the caller holds. Completing it in any way
  * (lease, timeout, cancel) withdraws it from its partition's queue and stops its timer.
+ *
+ * <p>The engine completes the future of an asynchronous acquirer on the pool's executor, because
+ * completing runs the caller's dependent actions; a blocking acquirer's future has none (the caller
+ * only waits on it), so the engine completes it where it is, which costs only a wake-up.
  */
 final class Waiter<C> extends CompletableFuture<Lease<C>> {
   final Partition<C> partition;
   final long startedAt;
+
+  /** Whether the caller blocks on this future itself and attaches no dependent actions. */
+  final boolean blocking;
+
   volatile Scheduler.Cancellable timer;
 
-  Waiter(Partition<C> partition, long startedAt) {
+  /**
+   * What the draining thread decided for this waiter after taking it off the queue: the lease to
+   * hand over, or null to open a connection for it; and the next waiter it decided for. Written and
+   * read only by that thread, which acts on them once it has left the drain.
+   */
+  DefaultLease<C> handOff;
+
+  Waiter<C> nextDecided;
+
+  Waiter(Partition<C> partition, long startedAt, boolean blocking) {
     this.partition = partition;
     this.startedAt = startedAt;
+    this.blocking = blocking;
   }
 
   @Override
