@@ -258,7 +258,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
 
   @Override
   public String toString() {
-    return "MooringHttpClient{pool=" + engine.config().poolSettings().name() + "}";
+    return "MooringHttpClient{pool=" + engine.pool().name() + "}";
   }
 
   /**

@@ -110,8 +110,7 @@ public final class HttpEngine implements AutoCloseable {
     this.timer =
         new HashedWheelTimer(
             new DaemonThreadFactory("mooring-http-timer"), 10, TimeUnit.MILLISECONDS, 512);
-    this.metrics =
-        new HttpMetrics(config.meterRegistry(), config.uriTag(), config.poolSettings().name());
+    this.metrics = new HttpMetrics(config.meterRegistry(), config.uriTag(), pool.name());
   }
 
   /** The configuration. */
