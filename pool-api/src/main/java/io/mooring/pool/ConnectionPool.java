@@ -1,6 +1,7 @@
 package io.mooring.pool;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mooring.pool.internal.CompletionExecutor;
 import io.mooring.pool.internal.DefaultConnectionPool;
 import io.mooring.pool.ports.PortMonitor;
 import java.io.IOException;
@@ -147,12 +148,12 @@ public interface ConnectionPool<C> extends AutoCloseable {
     /**
      * Where the futures of {@link ConnectionPool#acquire(Destination)} that had to wait are
      * completed, so that the caller's dependent actions never run on a transport's event loop, on
-     * the scheduler's thread, or inside the pool's hand-off of connections. Default: the executor
-     * of {@code CompletableFuture}'s {@code *Async} methods (the common pool, or a thread per task
-     * where the common pool has a single thread). A direct executor ({@code Runnable::run}) saves a
-     * thread hop, for callers whose dependent actions never block. If the executor rejects a task,
-     * the future is completed on the engine's thread rather than stranded. Blocking acquires never
-     * use it. The pool does not shut it down.
+     * the scheduler's thread, or inside the pool's hand-off of connections. Default: daemon threads
+     * shared by all pools, started as needed and ended after a minute idle, so that a dependent
+     * action that blocks holds up only its own thread. A direct executor ({@code Runnable::run})
+     * saves a thread hop, for callers whose dependent actions never block. If the executor rejects
+     * a task, the future is completed on the engine's thread rather than stranded. Blocking
+     * acquires never use it. The pool does not shut it down.
      */
     public Builder<C> executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -173,7 +174,7 @@ public interface ConnectionPool<C> extends AutoCloseable {
           ticker,
           scheduler != null ? scheduler : Scheduler.system(),
           portMonitor,
-          executor != null ? executor : new CompletableFuture<Void>().defaultExecutor());
+          executor != null ? executor : CompletionExecutor.INSTANCE);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -105,6 +106,25 @@ public final class Nginx implements AutoCloseable {
   public void restart() throws Exception {
     stop();
     launch();
+  }
+
+  /**
+   * Restarts nginx as an operator does: a graceful stop (SIGQUIT, as {@code nginx -s quit}: it
+   * closes its listening socket, ends idle keep-alive connections, finishes the requests in flight
+   * and exits), then {@code gap} with nothing listening, then a new nginx on the same port. Returns
+   * how long nothing listened.
+   */
+  public Duration restart(Duration gap) throws Exception {
+    Process p = process;
+    new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      throw new IOException("nginx did not quit within 10 s");
+    }
+    long stopped = System.nanoTime();
+    process = null;
+    TimeUnit.NANOSECONDS.sleep(gap.toNanos());
+    launch();
+    return Duration.ofNanos(System.nanoTime() - stopped);
   }
 
   private void stop() {
