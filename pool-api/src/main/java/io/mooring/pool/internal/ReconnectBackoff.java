@@ -1,5 +1,6 @@
 package io.mooring.pool.internal;
 
+import io.mooring.pool.Scheduler;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +28,7 @@ final class ReconnectBackoff {
   int attempts;
 
   /** The pending attempt's timer, or null while an attempt is in flight. */
-  io.mooring.pool.Scheduler.Cancellable timer;
+  Scheduler.Cancellable timer;
 
   ReconnectBackoff(long now, long budgetNanos) {
     this.startedAt = now;
