@@ -297,7 +297,12 @@ final class RequestFlow<T> {
   }
 
   private boolean canRetry(HttpRequest req, Exchange ex, int retries, Throwable cause) {
-    if (!ex.reused || ex.responseStarted() || result.isDone()) {
+    if (ex.responseStarted() || result.isDone()) {
+      return false;
+    }
+    if (!ex.reused && (ex.wroteAny() || retries >= MAX_RETRIES)) {
+      // A new connection is retried only if it ended before a byte of the request went out (a
+      // restarting server closed it as it accepted it): nothing was sent, so always safe; once.
       return false;
     }
     if (ex.wroteAny() && retries >= MAX_RETRIES) {
