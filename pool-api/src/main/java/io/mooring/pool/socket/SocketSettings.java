@@ -1,5 +1,6 @@
 package io.mooring.pool.socket;
 
+import io.mooring.pool.internal.SettingRanges;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -121,12 +122,7 @@ public final class SocketSettings {
      *     range
      */
     public SocketSettings build() {
-      if (connectTimeout.isNegative()
-          || connectTimeout.isZero()
-          || connectTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException(
-            "connectTimeout is " + connectTimeout + "; expected more than PT0S, at most PT10M");
-      }
+      SettingRanges.positive("connectTimeout", connectTimeout, Duration.ofMinutes(10));
       bufferSize("receiveBufferSize", receiveBufferSize);
       bufferSize("sendBufferSize", sendBufferSize);
       return new SocketSettings(this);

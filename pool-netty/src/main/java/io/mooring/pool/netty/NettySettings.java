@@ -1,5 +1,8 @@
 package io.mooring.pool.netty;
 
+import static io.mooring.pool.internal.SettingRanges.between;
+import static io.mooring.pool.internal.SettingRanges.intRange;
+
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -254,13 +257,8 @@ public final class NettySettings {
       between("connectTimeout", connectTimeout, ONE_MS, TEN_MINUTES);
       between("tlsHandshakeTimeout", tlsHandshakeTimeout, ONE_MS, TEN_MINUTES);
       between("abortDrainTimeout", abortDrainTimeout, Duration.ZERO, Duration.ofSeconds(10));
-      if (ioThreads < 0 || ioThreads > 1024) {
-        throw new IllegalArgumentException("ioThreads is " + ioThreads + "; expected 0..1024");
-      }
-      if (resolverThreads < 1 || resolverThreads > 64) {
-        throw new IllegalArgumentException(
-            "resolverThreads is " + resolverThreads + "; expected 1..64");
-      }
+      intRange("ioThreads", ioThreads, 0, 1024);
+      intRange("resolverThreads", resolverThreads, 1, 64);
       if (localBindAddress != null
           && (localBindAddress.isAnyLocalAddress() || localBindAddress.isMulticastAddress())) {
         throw new IllegalArgumentException(
@@ -274,13 +272,6 @@ public final class NettySettings {
             "connectTimeout is " + connectTimeout + "; expected whole milliseconds");
       }
       return new NettySettings(this);
-    }
-
-    private static void between(String setting, Duration value, Duration min, Duration max) {
-      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(
-            setting + " is " + value + "; expected " + min + " to " + max);
-      }
     }
   }
 }
