@@ -3,18 +3,15 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.http.testing.AnyRequest;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.PoolStats;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,41 +165,6 @@ class BadInputIT {
   }
 
   private static HttpRequest custom(String method, URI uri, Map<String, List<String>> headers) {
-    return new HttpRequest() {
-      @Override
-      public Optional<BodyPublisher> bodyPublisher() {
-        return Optional.empty();
-      }
-
-      @Override
-      public String method() {
-        return method;
-      }
-
-      @Override
-      public Optional<Duration> timeout() {
-        return Optional.empty();
-      }
-
-      @Override
-      public boolean expectContinue() {
-        return false;
-      }
-
-      @Override
-      public URI uri() {
-        return uri;
-      }
-
-      @Override
-      public Optional<HttpClient.Version> version() {
-        return Optional.empty();
-      }
-
-      @Override
-      public HttpHeaders headers() {
-        return HttpHeaders.of(headers, (a, b) -> true);
-      }
-    };
+    return new AnyRequest(method, uri, headers, null);
   }
 }
