@@ -1,11 +1,12 @@
 package io.mooring.pool.netty;
 
+import static io.mooring.pool.netty.testing.TestPools.pool;
+import static io.mooring.pool.netty.testing.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
-import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.testing.IoMode;
 import io.mooring.pool.netty.testing.TestServer;
 import io.mooring.pool.testing.Await;
@@ -24,15 +25,8 @@ import org.junit.jupiter.api.Test;
 class AcquireCompletionIT {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private static ConnectionPool<Channel> pool(NettyTransport transport) {
-    return ConnectionPool.builder(transport)
-        .settings(
-            PoolSettings.builder()
-                .maxConnectionsPerDestination(2)
-                .acquireTimeout(Duration.ofSeconds(30))
-                .shutdownGracePeriod(Duration.ofSeconds(1))
-                .build())
-        .build();
+  private static ConnectionPool<Channel> twoPerDestination(NettyTransport transport) {
+    return pool(transport, settings(Duration.ofSeconds(30)).maxConnectionsPerDestination(2));
   }
 
   @Test
@@ -42,7 +36,7 @@ class AcquireCompletionIT {
     CountDownLatch release = new CountDownLatch(1);
     try (TestServer server = TestServer.start();
         NettyTransport transport = NettyTransport.builder().build();
-        ConnectionPool<Channel> pool = pool(transport)) {
+        ConnectionPool<Channel> pool = twoPerDestination(transport)) {
       Destination d = Destination.of("tcp", "127.0.0.1", server.port());
       Lease<Channel> x = pool.acquire(d, WAIT);
       Lease<Channel> y = pool.acquire(d, WAIT);
@@ -82,7 +76,7 @@ class AcquireCompletionIT {
   void theFutureOfANewConnectionCompletesOffTheEventLoop() throws Exception {
     try (TestServer server = TestServer.start();
         NettyTransport transport = NettyTransport.builder().build();
-        ConnectionPool<Channel> pool = pool(transport)) {
+        ConnectionPool<Channel> pool = twoPerDestination(transport)) {
       Destination d = Destination.of("tcp", "127.0.0.1", server.port());
       CompletableFuture<Boolean> onEventLoop =
           pool.acquire(d)

@@ -1,5 +1,7 @@
 package io.mooring.pool.netty;
 
+import static io.mooring.pool.netty.testing.TestPools.pool;
+import static io.mooring.pool.netty.testing.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +9,6 @@ import io.mooring.pool.ConnectFailedException;
 import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
-import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.testing.IoMode;
 import io.mooring.pool.netty.testing.LeakDetectorExtension;
 import io.mooring.pool.netty.testing.SuppliedGroup;
@@ -33,10 +34,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class NettyTransportIT {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
-  private static PoolSettings.Builder poolSettings() {
-    return PoolSettings.builder().acquireTimeout(WAIT).shutdownGracePeriod(Duration.ofSeconds(1));
-  }
-
   @ParameterizedTest
   @EnumSource(IoMode.class)
   void connectsExchangesAndReusesTheConnection(IoMode mode) throws Exception {
@@ -45,8 +42,7 @@ class NettyTransportIT {
             mode.builder(NettySettings.builder())
                 .channelInitializer(TestProtocol::install)
                 .build();
-        ConnectionPool<Channel> pool =
-            ConnectionPool.builder(transport).settings(poolSettings().build()).build()) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       assertThat(transport.isEpoll()).isEqualTo(mode == IoMode.EPOLL);
       Destination d = Destination.of("tcp", "localhost", server.port());
       Channel first;
@@ -79,8 +75,7 @@ class NettyTransportIT {
             mode.builder(NettySettings.builder())
                 .channelInitializer(TestProtocol::install)
                 .build();
-        ConnectionPool<Channel> pool =
-            ConnectionPool.builder(transport).settings(poolSettings().build()).build()) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       Destination d = Destination.of("tcp", "127.0.0.1", server.port());
       Channel ch;
       try (Lease<Channel> lease = pool.acquire(d, WAIT)) {
@@ -110,8 +105,7 @@ class NettyTransportIT {
             mode.builder(NettySettings.builder())
                 .channelInitializer(TestProtocol::install)
                 .build();
-        ConnectionPool<Channel> pool =
-            ConnectionPool.builder(transport).settings(poolSettings().build()).build()) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       Destination d = Destination.of("tcp", "127.0.0.1", server.port());
       Channel ch;
       try (Lease<Channel> lease = pool.acquire(d, WAIT)) {
@@ -140,8 +134,7 @@ class NettyTransportIT {
       closedPort = s.getLocalPort();
     }
     try (NettyTransport transport = NettyTransport.builder().build();
-        ConnectionPool<Channel> pool =
-            ConnectionPool.builder(transport).settings(poolSettings().build()).build()) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       Destination d = Destination.of("tcp", "127.0.0.1", closedPort);
       assertThatThrownBy(() -> pool.acquire(d, WAIT))
           .isInstanceOf(ConnectFailedException.class)
@@ -156,8 +149,7 @@ class NettyTransportIT {
     EventLoopGroup group = kind.create();
     try (TestServer server = TestServer.start()) {
       try (NettyTransport transport = NettyTransport.builder().eventLoopGroup(group).build();
-          ConnectionPool<Channel> pool =
-              ConnectionPool.builder(transport).settings(poolSettings().build()).build()) {
+          ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
         assertThat(transport.isEpoll()).isEqualTo(kind.epoll);
         try (Lease<Channel> lease =
             pool.acquire(Destination.of("tcp", "127.0.0.1", server.port()), WAIT)) {
@@ -194,8 +186,7 @@ class NettyTransportIT {
     try (TestServer server = TestServer.start();
         NettyTransport transport =
             mode.builder(NettySettings.builder().localBindAddress(local)).build();
-        ConnectionPool<Channel> pool =
-            ConnectionPool.builder(transport).settings(poolSettings().build()).build();
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT));
         Lease<Channel> lease =
             pool.acquire(Destination.of("tcp", "127.0.0.1", server.port()), WAIT)) {
       InetSocketAddress a = transport.localAddress(lease.connection());
@@ -209,8 +200,7 @@ class NettyTransportIT {
     IoMode.assumeSocketTable();
     try (TestServer server = TestServer.start()) {
       NettyTransport transport = NettyTransport.builder().build();
-      ConnectionPool<Channel> pool =
-          ConnectionPool.builder(transport).settings(poolSettings().build()).build();
+      ConnectionPool<Channel> pool = pool(transport, settings(WAIT));
       Lease<Channel> lease = pool.acquire(Destination.of("tcp", "127.0.0.1", server.port()), WAIT);
       assertThat(transport.openChannels()).isEqualTo(1);
       transport.close(); // while the pool still holds the channel: a leak, but no TIME_WAIT

@@ -1,5 +1,7 @@
 package io.mooring.pool.netty;
 
+import static io.mooring.pool.netty.testing.TestPools.pool;
+import static io.mooring.pool.netty.testing.TestPools.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +9,6 @@ import io.mooring.pool.ConnectFailedException;
 import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
-import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.testing.IoMode;
 import io.mooring.pool.netty.testing.LeakDetectorExtension;
 import io.mooring.pool.netty.testing.TestServer;
@@ -29,16 +30,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ExtendWith(LeakDetectorExtension.class)
 class ResolverIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
-
-  private static ConnectionPool<Channel> pool(NettyTransport transport) {
-    return ConnectionPool.builder(transport)
-        .settings(
-            PoolSettings.builder()
-                .acquireTimeout(WAIT)
-                .shutdownGracePeriod(Duration.ofSeconds(1))
-                .build())
-        .build();
-  }
 
   /**
    * One event loop; a lookup of a new destination blocks for seconds while the server of another
@@ -69,7 +60,7 @@ class ResolverIT {
         TestServer other = TestServer.start();
         NettyTransport transport =
             mode.builder(NettySettings.builder(), 1).resolver(slowForOneName).build();
-        ConnectionPool<Channel> pool = pool(transport)) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       Destination fast = Destination.of("tcp", "localhost", closing.port());
       Lease<Channel> lease = pool.acquire(fast, WAIT);
       PooledChannels.markIdle(lease.connection());
@@ -110,7 +101,7 @@ class ResolverIT {
                       throw new UnknownHostException(host + ": Name or service not known");
                     })
                 .build();
-        ConnectionPool<Channel> pool = pool(transport)) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       Destination d = Destination.of("tcp", "nowhere.test", 80);
       assertThatThrownBy(() -> pool.acquire(d, WAIT))
           .isInstanceOf(ConnectFailedException.class)
@@ -131,7 +122,7 @@ class ResolverIT {
                       throw new AssertionError("resolver called for " + host);
                     })
                 .build();
-        ConnectionPool<Channel> pool = pool(transport);
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT));
         Lease<Channel> lease =
             pool.acquire(Destination.of("tcp", "127.0.0.1", server.port()), WAIT)) {
       assertThat(lease.connection().isActive()).isTrue();

@@ -10,6 +10,7 @@ import io.mooring.pool.Lease;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.testing.IoMode;
 import io.mooring.pool.netty.testing.LeakDetectorExtension;
+import io.mooring.pool.netty.testing.TestPools;
 import io.mooring.pool.netty.testing.TestProtocol;
 import io.mooring.pool.netty.testing.TestServer;
 import io.mooring.pool.testing.Await;
@@ -42,12 +43,10 @@ class TimeWaitIT {
   }
 
   private static PoolSettings.Builder settings(int max) {
-    return PoolSettings.builder()
+    return TestPools.settings(WAIT)
         .maxConnectionsPerDestination(max)
         .maxConnectionsTotal(max)
-        .maxPendingAcquires(max)
-        .acquireTimeout(WAIT)
-        .shutdownGracePeriod(Duration.ofSeconds(1));
+        .maxPendingAcquires(max);
   }
 
   /** Leases {@code n} connections at once, so that {@code n} distinct sockets are opened. */

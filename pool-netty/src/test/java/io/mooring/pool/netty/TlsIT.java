@@ -1,5 +1,7 @@
 package io.mooring.pool.netty;
 
+import static io.mooring.pool.netty.testing.TestPools.pool;
+import static io.mooring.pool.netty.testing.TestPools.settings;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +12,6 @@ import io.mooring.pool.ConnectFailedException;
 import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
-import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.testing.IoMode;
 import io.mooring.pool.netty.testing.LeakDetectorExtension;
 import io.mooring.pool.netty.testing.TestProtocol;
@@ -56,16 +57,6 @@ class TlsIT {
         SslContextBuilder.forServer(certs.keyManager()).sslProvider(SslProvider.JDK).build();
   }
 
-  private static ConnectionPool<Channel> pool(NettyTransport transport) {
-    return ConnectionPool.builder(transport)
-        .settings(
-            PoolSettings.builder()
-                .acquireTimeout(WAIT)
-                .shutdownGracePeriod(Duration.ofSeconds(1))
-                .build())
-        .build();
-  }
-
   @ParameterizedTest
   @EnumSource(IoMode.class)
   void exchangesOverTlsWithHostnameVerificationAndSni(IoMode mode) throws Exception {
@@ -75,7 +66,7 @@ class TlsIT {
                 .trustManager(certs.trust())
                 .channelInitializer(TestProtocol::install)
                 .build();
-        ConnectionPool<Channel> pool = pool(transport)) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       Destination d = Destination.of("tls", "localhost", server.port());
       try (Lease<Channel> lease = pool.acquire(d, WAIT)) {
         Channel ch = lease.connection();
@@ -97,7 +88,7 @@ class TlsIT {
     try (TestServer server = TestServer.start(true, null, serverSsl);
         NettyTransport transport =
             mode.builder(NettySettings.builder()).trustManager(certs.trust()).build();
-        ConnectionPool<Channel> pool = pool(transport)) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       // The certificate names localhost only; 127.0.0.1 is the same server under another name.
       Destination d = Destination.of("tls", "127.0.0.1", server.port());
       assertThatThrownBy(() -> pool.acquire(d, WAIT))
@@ -116,7 +107,7 @@ class TlsIT {
   void anUntrustedCertificateIsRejectedNamingTheDestination() throws Exception {
     try (TestServer server = TestServer.start(true, null, serverSsl);
         NettyTransport transport = NettyTransport.builder().build(); // the JDK's default trust
-        ConnectionPool<Channel> pool = pool(transport)) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       Destination d = Destination.of("tls", "localhost", server.port());
       assertThatThrownBy(() -> pool.acquire(d, WAIT))
           .isInstanceOf(ConnectFailedException.class)
@@ -135,7 +126,7 @@ class TlsIT {
                 .settings(
                     NettySettings.builder().tlsHandshakeTimeout(Duration.ofMillis(200)).build())
                 .build();
-        ConnectionPool<Channel> pool = pool(transport)) {
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT))) {
       // Accepted by the kernel's backlog, never answered: the ClientHello goes unanswered.
       Destination d = Destination.of("tls", "localhost", silent.getLocalPort());
       assertThatThrownBy(() -> pool.acquire(d, WAIT))
@@ -155,7 +146,7 @@ class TlsIT {
                 .settings(NettySettings.builder().hostnameVerification(false).build())
                 .trustManager(certs.trust())
                 .build();
-        ConnectionPool<Channel> pool = pool(transport);
+        ConnectionPool<Channel> pool = pool(transport, settings(WAIT));
         Lease<Channel> lease =
             pool.acquire(Destination.of("tls", "127.0.0.1", server.port()), WAIT)) {
       assertThat(lease.connection().isActive()).isTrue();
@@ -172,7 +163,7 @@ class TlsIT {
         TestServer other = TestServer.start(true, null, serverSsl);
         NettyTransport transport =
             mode.builder(NettySettings.builder()).trustManager(certs.trust()).build()) {
-      ConnectionPool<Channel> pool = pool(transport);
+      ConnectionPool<Channel> pool = pool(transport, settings(WAIT));
       Destination closing = Destination.of("tls", "localhost", server.port());
       Destination staying = Destination.of("tls", "localhost", other.port());
       pool.acquire(closing, WAIT).close();
@@ -246,11 +237,7 @@ class TlsIT {
                 .build();
         ConnectionPool<Channel> pool =
             ConnectionPool.builder(transport)
-                .settings(
-                    PoolSettings.builder()
-                        .acquireTimeout(WAIT)
-                        .shutdownGracePeriod(Duration.ofSeconds(1))
-                        .build())
+                .settings(settings(WAIT).build())
                 .meterRegistry(registry)
                 .build()) {
       Destination d = Destination.of("tls", "localhost", server.port());
