@@ -16,13 +16,12 @@ import org.apache.hc.core5.util.Timeout;
  * another one plugged in. The response handler reads the body, which releases the connection;
  * {@link #close()} closes the client and its manager.
  */
-final class ApacheClassicClient implements DemoClient {
+final class ApacheClassicClient extends LibraryClient {
   private final CloseableHttpClient client;
-  private final List<String> settings;
 
   ApacheClassicClient(CloseableHttpClient client, List<String> settings) {
+    super("Apache HttpClient", client, settings);
     this.client = client;
-    this.settings = settings;
   }
 
   /** The connect and socket timeouts every Apache contender uses. */
@@ -71,19 +70,5 @@ final class ApacheClassicClient implements DemoClient {
           }
           return response.getCode();
         });
-  }
-
-  @Override
-  public List<String> settings() {
-    return settings;
-  }
-
-  @Override
-  public void close() {
-    try {
-      client.close();
-    } catch (IOException e) {
-      throw new IllegalStateException("closing Apache HttpClient failed", e);
-    }
   }
 }

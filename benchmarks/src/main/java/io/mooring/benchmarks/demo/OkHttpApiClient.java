@@ -16,15 +16,12 @@ import okhttp3.ResponseBody;
  * Call.execute()}: OkHttp itself, or another factory plugged in. The body is read to the end and
  * the response closed, which returns the connection.
  */
-final class OkHttpApiClient implements DemoClient {
+final class OkHttpApiClient extends LibraryClient {
   private final Call.Factory calls;
-  private final AutoCloseable closer;
-  private final List<String> settings;
 
   OkHttpApiClient(Call.Factory calls, AutoCloseable closer, List<String> settings) {
+    super("the OkHttp API client", closer, settings);
     this.calls = calls;
-    this.closer = closer;
-    this.settings = settings;
   }
 
   /** OkHttp 4 on its default {@link ConnectionPool} size, with the idle eviction scaled down. */
@@ -67,20 +64,6 @@ final class OkHttpApiClient implements DemoClient {
         body.bytes();
       }
       return response.code();
-    }
-  }
-
-  @Override
-  public List<String> settings() {
-    return settings;
-  }
-
-  @Override
-  public void close() {
-    try {
-      closer.close();
-    } catch (Exception e) {
-      throw new IllegalStateException("closing the OkHttp API client failed", e);
     }
   }
 }
