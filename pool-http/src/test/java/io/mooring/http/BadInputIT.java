@@ -30,9 +30,7 @@ class BadInputIT {
     server =
         new RawServer(
             (n, head) -> {
-              String path =
-                  head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
-              return switch (path) {
+              return switch (RawServer.pathOf(head)) {
                 case "/bad-status" -> bytes("HTTP/1.1 abc OK\r\nContent-Length: 0\r\n\r\n");
                 case "/bad-chunk" ->
                     bytes(

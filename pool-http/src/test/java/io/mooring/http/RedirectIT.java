@@ -40,8 +40,7 @@ class RedirectIT {
     origin =
         new RawServer(
             (n, head) -> {
-              String path = head.substring(head.indexOf(' ') + 1, head.indexOf(" HTTP/"));
-              return switch (path) {
+              return switch (RawServer.pathOf(head)) {
                 case "/cross" -> found("http://127.0.0.1:" + other.port() + "/landing");
                 case "/same" -> found("/landing");
                 case "/nohost" -> found("http:///landing");

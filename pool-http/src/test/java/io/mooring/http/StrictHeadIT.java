@@ -31,8 +31,7 @@ class StrictHeadIT {
     server =
         new FaultServer(
             (n, head) -> {
-              String path = head.substring(head.indexOf(' ') + 1, head.indexOf(" HTTP/"));
-              return switch (path) {
+              return switch (FaultServer.pathOf(head)) {
                 case "/no-colon" -> bad("this line has no colon");
                 case "/space-before-colon" -> bad("X-Forwarded : evil");
                 case "/obs-fold" -> bad("X-A: b\r\n folded");

@@ -46,6 +46,11 @@ public final class RawServer implements AutoCloseable {
     return FaultServer.Answer.ok(body).bytes();
   }
 
+  /** The request target of a request head, for a script that answers by path. */
+  public static String pathOf(String head) {
+    return FaultServer.pathOf(head);
+  }
+
   /** Request heads seen so far (first line plus headers), each as soon as it arrived. */
   public List<String> requests() {
     return server.requests();
