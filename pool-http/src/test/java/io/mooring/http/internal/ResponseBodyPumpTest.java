@@ -16,25 +16,27 @@ class ResponseBodyPumpTest {
   private final AtomicInteger wantMore = new AtomicInteger();
   private final AtomicInteger cancelled = new AtomicInteger();
   private final List<Throwable> failed = new ArrayList<>();
-  private final ResponseBodyPump pump =
-      new ResponseBodyPump(
-          Runnable::run,
-          new ResponseBodyPump.Owner() {
-            @Override
-            public void wantMore() {
-              wantMore.incrementAndGet();
-            }
 
-            @Override
-            public void cancelled() {
-              cancelled.incrementAndGet();
-            }
+  /** Records what a pump tells the exchange. */
+  private final ResponseBodyPump.Owner owner =
+      new ResponseBodyPump.Owner() {
+        @Override
+        public void wantMore() {
+          wantMore.incrementAndGet();
+        }
 
-            @Override
-            public void subscriberFailed(Throwable cause) {
-              failed.add(cause);
-            }
-          });
+        @Override
+        public void cancelled() {
+          cancelled.incrementAndGet();
+        }
+
+        @Override
+        public void subscriberFailed(Throwable cause) {
+          failed.add(cause);
+        }
+      };
+
+  private final ResponseBodyPump pump = new ResponseBodyPump(Runnable::run, owner);
 
   /** A subscriber that requests only when told to. */
   static class Manual implements BodySubscriber<Void> {
@@ -105,19 +107,7 @@ class ResponseBodyPumpTest {
     assertThat(pump.wantsMore()).isFalse();
 
     Manual t = new Manual();
-    ResponseBodyPump other =
-        new ResponseBodyPump(
-            Runnable::run,
-            new ResponseBodyPump.Owner() {
-              @Override
-              public void wantMore() {}
-
-              @Override
-              public void cancelled() {}
-
-              @Override
-              public void subscriberFailed(Throwable cause) {}
-            });
+    ResponseBodyPump other = new ResponseBodyPump(Runnable::run, owner);
     other.start(t, failed::add);
     other.offer(ByteBuffer.allocate(1));
     other.error(new java.io.IOException("boom"));
@@ -161,18 +151,7 @@ class ResponseBodyPumpTest {
             r -> {
               throw new java.util.concurrent.RejectedExecutionException("full");
             },
-            new ResponseBodyPump.Owner() {
-              @Override
-              public void wantMore() {}
-
-              @Override
-              public void cancelled() {}
-
-              @Override
-              public void subscriberFailed(Throwable cause) {
-                failed.add(cause);
-              }
-            });
+            owner);
     refusing.start(s, failed::add);
     refusing.offer(ByteBuffer.allocate(1));
     refusing.complete();
