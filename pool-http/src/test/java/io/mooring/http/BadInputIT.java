@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mooring.http.testing.AnyRequest;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.PoolStats;
+import io.mooring.pool.testing.Await;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -155,7 +157,11 @@ class BadInputIT {
         .isInstanceOf(MalformedResponseException.class)
         .hasMessageContaining("http://127.0.0.1:" + server.port())
         .hasMessageContaining(message);
-    Thread.sleep(50);
+    // The abort runs on the event loop after the caller saw the failure: wait for it, bounded.
+    Await.until(
+        path + ": the aborted connection to leave the pool",
+        Duration.ofSeconds(5),
+        () -> stats().total() == before.total() - 1);
     PoolStats after = stats();
     // The connection that carried the malformed response is gone, not back in the pool.
     assertThat(after.total()).as(path + ": " + after).isEqualTo(before.total() - 1);
