@@ -65,7 +65,6 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
   static final AttributeKey<Integer> USES = AttributeKey.valueOf("mooring.http.uses");
 
   private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
-  private static final String USER_AGENT = "Mooring-HttpClient";
 
   private final Lease<Channel> lease;
   private final Channel ch;
@@ -199,7 +198,7 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       h.set(e.getKey(), e.getValue());
     }
     if (!h.contains(HttpHeaderNames.USER_AGENT)) {
-      h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
+      h.set(HttpHeaderNames.USER_AGENT, UserAgent.DEFAULT);
     }
     if (lease.isLastUse()) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
