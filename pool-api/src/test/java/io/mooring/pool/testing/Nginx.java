@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Assumptions;
  * with a {@link TestCertificates} certificate, and a large file. Locations: {@code /hello} (and any
  * path not below) answers "hello" to any method, reading a request body; {@code /missing} 404;
  * {@code /error} 500; {@code /redirect} a 302 to {@code /hello}; {@code /files/big.bin} the large
- * file when one was asked for. The access log records method and {@code X-Id} of every request.
+ * file when one was asked for. The access log records method and {@code X-Id} of every request, or
+ * what {@link Builder#accessLogFormat(String)} asks.
  */
 public final class Nginx implements AutoCloseable {
   private final Path dir;
@@ -71,7 +72,7 @@ public final class Nginx implements AutoCloseable {
     return URI.create((tls ? "https://" : "http://") + host + ":" + port + path);
   }
 
-  /** Lines of the access log: {@code METHOD X-Id}. */
+  /** Lines of the access log: {@code METHOD X-Id}, or as {@link Builder#accessLogFormat}. */
   public List<String> accessLog() throws IOException {
     Path log = dir.resolve("access.log");
     return Files.exists(log) ? Files.readAllLines(log) : List.of();
@@ -155,8 +156,21 @@ public final class Nginx implements AutoCloseable {
     private int keepaliveRequests = 5;
     private TestCertificates certificates;
     private int bigFileBytes;
+    private String accessLogFormat = "$request_method $http_x_id";
 
     private Builder() {}
+
+    /**
+     * The access log's line, in nginx's variables, such as {@code $uri $http_user_agent}; the
+     * default is {@code $request_method $http_x_id}. Must not contain a single quote.
+     */
+    public Builder accessLogFormat(String format) {
+      if (format.indexOf('\'') >= 0) {
+        throw new IllegalArgumentException("accessLogFormat has a single quote: " + format);
+      }
+      this.accessLogFormat = format;
+      return this;
+    }
 
     /** {@code keepalive_timeout}, such as {@code 1s} or {@code 75s}. */
     public Builder keepaliveTimeout(String timeout) {
@@ -226,7 +240,7 @@ public final class Nginx implements AutoCloseable {
               + ("pid " + d + "/nginx.pid;\n")
               + "events { worker_connections 4096; }\n"
               + "http {\n"
-              + "  log_format ids '$request_method $http_x_id';\n"
+              + ("  log_format ids '" + accessLogFormat + "';\n")
               + ("  access_log " + d + "/access.log ids;\n")
               + ("  client_body_temp_path " + d + "/body;\n")
               + ("  proxy_temp_path " + d + "/proxy;\n")

@@ -1,5 +1,7 @@
 package io.mooring.spring.boot.testing;
 
+import static java.util.stream.Collectors.counting;
+import static java.util.stream.Collectors.groupingBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -8,16 +10,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.mooring.http.MooringHttpClient;
 import io.mooring.pool.ports.PortMonitor;
+import io.mooring.pool.testing.Nginx;
 import io.mooring.pool.testing.SocketTable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -39,15 +45,16 @@ import reactor.core.publisher.Flux;
 /**
  * What the starter promises, on whichever Spring Boot line the subclass runs: a Boot application
  * with no Mooring code whose auto-configured {@code RestClient}, {@code RestTemplate} and {@code
- * WebClient} run on the Mooring pool against a real keep-alive server on loopback, checked from the
- * server (every request arrived), from Mooring's meters (every request was a lease of its pool) and
- * from the kernel's socket table (no client TIME_WAIT or CLOSE_WAIT, during the load and after the
- * context closed). Subclasses supply what differs between Boot lines.
+ * WebClient} run on the Mooring pool against nginx on loopback (closing every connection after 5
+ * requests or 1 s idle), checked from the server (nginx logged every request with Mooring's
+ * User-Agent), from Mooring's meters (every request was a lease of its pool) and from the kernel's
+ * socket table (no client TIME_WAIT or CLOSE_WAIT, during the load and after the context closed).
+ * Subclasses supply what differs between Boot lines.
  */
 @ExtendWith(OutputCaptureExtension.class)
 public abstract class StarterContract {
   private static final int REQUESTS = 2_000;
-  private static final int IN_FLIGHT = 8;
+  private static final int IN_FLIGHT = 12;
 
   private KeepAliveServer server;
   private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -120,62 +127,97 @@ public abstract class StarterContract {
   }
 
   @Test
-  void restClientRestTemplateAndWebClientRunOnMooringWithNoClientTimeWait() throws Exception {
+  void restClientRestTemplateAndWebClientRunOnMooringAgainstNginxWithNoClientTimeWait(
+      @TempDir Path dir) throws Exception {
     Assumptions.assumeTrue(SocketTable.available(), "needs Linux /proc/net/tcp");
-    ConfigurableApplicationContext ctx = start(null, "mooring.http.retirement-timeout=2s");
-    MeterRegistry registry = ctx.getBean(MeterRegistry.class);
-    MooringHttpClient client = ctx.getBean(MooringHttpClient.class);
-    assertThat(client.pool().settings().name()).isEqualTo("starter-it");
+    // keepalive_timeout 1s, keepalive_requests 5: nginx closes every connection itself.
+    Nginx nginx = Nginx.builder().accessLogFormat("$uri $http_user_agent").start(dir);
+    try (nginx) {
+      ConfigurableApplicationContext ctx = start(null, "mooring.http.retirement-timeout=2s");
+      MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+      MooringHttpClient client = ctx.getBean(MooringHttpClient.class);
+      assertThat(client.pool().settings().name()).isEqualTo("starter-it");
+      String base = "http://127.0.0.1:" + nginx.port();
 
-    RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
-    RestTemplate restTemplate = restTemplate(ctx);
-    WebClient webClient = ctx.getBean(WebClient.Builder.class).baseUrl(server.url()).build();
+      RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(base).build();
+      RestTemplate restTemplate = restTemplate(ctx);
+      WebClient webClient = ctx.getBean(WebClient.Builder.class).baseUrl(base).build();
 
-    Load.Result viaRestClient =
-        Load.run(
-            REQUESTS, IN_FLIGHT, () -> restClient.get().uri("/r").retrieve().body(String.class));
-    Load.Result viaRestTemplate =
-        Load.run(
-            REQUESTS,
-            IN_FLIGHT,
-            () -> restTemplate.getForObject(server.url() + "/t", String.class));
-    List<String> viaWebClient =
-        Flux.range(0, REQUESTS)
-            .flatMap(i -> webClient.get().uri("/w").retrieve().bodyToMono(String.class), IN_FLIGHT)
-            .collectList()
-            .block(Duration.ofMinutes(2));
+      Load.Result viaRestClient =
+          Load.run(
+              REQUESTS, IN_FLIGHT, () -> restClient.get().uri("/r").retrieve().body(String.class));
+      Load.Result viaRestTemplate =
+          Load.run(REQUESTS, IN_FLIGHT, () -> restTemplate.getForObject(base + "/t", String.class));
+      List<String> viaWebClient =
+          Flux.range(0, REQUESTS)
+              .flatMap(
+                  i -> webClient.get().uri("/w").retrieve().bodyToMono(String.class), IN_FLIGHT)
+              .collectList()
+              .block(Duration.ofMinutes(2));
 
-    assertThat(viaRestClient.failed())
-        .as("RestClient failures: %s", viaRestClient.firstFailure())
-        .isZero();
-    assertThat(viaRestTemplate.failed())
-        .as("RestTemplate failures: %s", viaRestTemplate.firstFailure())
-        .isZero();
-    assertThat(viaWebClient).hasSize(REQUESTS).containsOnly("ok");
-    assertThat(server.requests()).isEqualTo(3 * REQUESTS);
-    // Every request the server answered was a lease of Mooring's pool.
-    double leases = meter(registry, "mooring.acquire", "pool", "starter-it", "outcome", "success");
-    assertThat(leases).isGreaterThanOrEqualTo(3 * REQUESTS);
-    double opened = meter(registry, "mooring.connections.opened", "pool", "starter-it");
-    assertThat(opened).isBetween(3.0 * REQUESTS / 5, 3.0 * REQUESTS / 5 + 3 * IN_FLIGHT + 50);
-    assertThat(SocketTable.clientTimeWait(server.port())).isZero();
-    assertThat(SocketTable.clientCloseWait(server.port())).isZero();
+      assertThat(viaRestClient.failed())
+          .as("RestClient failures: %s", viaRestClient.firstFailure())
+          .isZero();
+      assertThat(viaRestTemplate.failed())
+          .as("RestTemplate failures: %s", viaRestTemplate.firstFailure())
+          .isZero();
+      assertThat(viaWebClient).hasSize(REQUESTS).containsOnly("hello");
+      // nginx's own record: every request of the three came with Mooring's User-Agent.
+      Map<String, Long> logged =
+          nginx.accessLog().stream().collect(groupingBy(line -> line, TreeMap::new, counting()));
+      String ua = StarterContract.mooringUserAgent();
+      assertThat(logged)
+          .containsExactlyEntriesOf(
+              new TreeMap<>(
+                  Map.of(
+                      "/r " + ua, (long) REQUESTS,
+                      "/t " + ua, (long) REQUESTS,
+                      "/w " + ua, (long) REQUESTS)));
+      double leases =
+          meter(registry, "mooring.acquire", "pool", "starter-it", "outcome", "success");
+      double opened = meter(registry, "mooring.connections.opened", "pool", "starter-it");
+      long timeWait = SocketTable.clientTimeWait(nginx.port());
+      long closeWait = SocketTable.clientCloseWait(nginx.port());
+      System.out.printf(
+          "%s nginx: %d requests, 0 failed, %.0f leases, %.0f connections opened,"
+              + " client TIME_WAIT %d, CLOSE_WAIT %d after the load%n",
+          getClass().getSimpleName(), 3 * REQUESTS, leases, opened, timeWait, closeWait);
+      assertThat(leases).isGreaterThanOrEqualTo(3 * REQUESTS);
+      assertThat(opened).isBetween(3.0 * REQUESTS / 5, 3.0 * REQUESTS / 5 + 3 * IN_FLIGHT + 50);
+      assertThat(timeWait).isZero();
+      assertThat(closeWait).isZero();
 
-    // The pool's destination is watched by the port monitor (its back-pressure) and in the health.
-    PortMonitor monitor = ctx.getBean(PortMonitor.class);
-    assertThat(monitor.watched()).contains("127.0.0.1:" + server.port());
-    assertThat(registry.find(PortMonitor.RANGE).gauge()).isNotNull();
-    monitor.scan();
-    Map<String, Object> health = mooringHealth(ctx);
-    assertThat(health).containsEntry("status", "UP");
-    assertThat(health.get("destinations").toString()).contains("127.0.0.1:" + server.port());
+      // The pool's destination is watched by the port monitor (its back-pressure) and in health.
+      PortMonitor monitor = ctx.getBean(PortMonitor.class);
+      assertThat(monitor.watched()).contains("127.0.0.1:" + nginx.port());
+      assertThat(registry.find(PortMonitor.RANGE).gauge()).isNotNull();
+      monitor.scan();
+      Map<String, Object> health = mooringHealth(ctx);
+      assertThat(health).containsEntry("status", "UP");
+      assertThat(health.get("destinations").toString()).contains("127.0.0.1:" + nginx.port());
 
-    ctx.close();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> SocketTable.clientSocketsAnyState(server.port()) == 0);
-    assertThat(SocketTable.clientTimeWait(server.port())).isZero();
-    assertThat(SocketTable.clientCloseWait(server.port())).isZero();
+      ctx.close();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> SocketTable.clientSocketsAnyState(nginx.port()) == 0);
+      System.out.printf(
+          "%s nginx: after the context closed, client TIME_WAIT %d, CLOSE_WAIT %d%n",
+          getClass().getSimpleName(),
+          SocketTable.clientTimeWait(nginx.port()),
+          SocketTable.clientCloseWait(nginx.port()));
+      assertThat(SocketTable.clientTimeWait(nginx.port())).isZero();
+      assertThat(SocketTable.clientCloseWait(nginx.port())).isZero();
+    }
+  }
+
+  /**
+   * The User-Agent Mooring sends by default: {@code Mooring/} and the version in pool-http's jar
+   * manifest, which the build passes as {@code mooring.version}.
+   */
+  protected static String mooringUserAgent() {
+    String version = System.getProperty("mooring.version");
+    assertThat(version).as("system property mooring.version (set by the build)").isNotBlank();
+    return "Mooring/" + version;
   }
 
   @Test
