@@ -6,6 +6,7 @@ import io.mooring.pool.internal.DefaultConnectionPool;
 import io.mooring.pool.ports.PortMonitor;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -56,6 +57,14 @@ public interface ConnectionPool<C> extends AutoCloseable {
 
   /** A snapshot of one destination's connections and waiters. */
   PoolStats stats(Destination destination);
+
+  /**
+   * Every destination the pool holds now (those with connections or waiters, and those used
+   * recently enough not to have been removed), each with its counts and the server idle timeout the
+   * pool works with, in the order of {@link Destination#toString()}. Taken without stopping the
+   * pool, as {@link #stats(Destination)}; for monitoring, not for the request path.
+   */
+  List<DestinationSnapshot> snapshot();
 
   /** The settings this pool was built with. */
   PoolSettings settings();

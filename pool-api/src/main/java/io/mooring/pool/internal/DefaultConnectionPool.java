@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mooring.pool.CloseReason;
 import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.Destination;
+import io.mooring.pool.DestinationSnapshot;
 import io.mooring.pool.Lease;
 import io.mooring.pool.PoolClosedException;
 import io.mooring.pool.PoolException;
@@ -19,6 +20,8 @@ import io.mooring.pool.internal.DestinationMeters.Outcome;
 import io.mooring.pool.ports.PortMonitor;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -243,6 +246,19 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     return p != null
         ? p.stats()
         : new PoolStats(destination, 0, 0, 0, 0, 0, settings.maxConnectionsPerDestination());
+  }
+
+  @Override
+  public List<DestinationSnapshot> snapshot() {
+    long now = ticker.nanoTime();
+    return partitions.asMap().values().stream()
+        .filter(p -> !p.isRemoved())
+        .map(
+            p ->
+                new DestinationSnapshot(
+                    p.stats(), Duration.ofNanos(Math.max(0, p.keepAlive.timeoutNanos(now)))))
+        .sorted(Comparator.comparing(d -> d.destination().toString()))
+        .toList();
   }
 
   @Override
