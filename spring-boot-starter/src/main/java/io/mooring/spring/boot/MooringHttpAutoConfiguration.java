@@ -8,6 +8,7 @@ import io.mooring.spring.boot.internal.Boot4PortHealthIndicator;
 import io.mooring.spring.boot.internal.BootRedirects;
 import io.mooring.spring.boot.internal.MooringClients;
 import io.mooring.spring.boot.internal.MooringConnectors;
+import io.mooring.spring.boot.internal.MooringEndpoint;
 import io.mooring.spring.boot.internal.MooringRequestFactories;
 import io.mooring.spring.boot.internal.PortHealth;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,7 +42,8 @@ import org.springframework.http.client.reactive.ClientHttpConnector;
  *       client), which {@code WebClient.Builder} uses;
  *   <li>the kernel {@link PortMonitor}, started with the context, giving the pool its port
  *       back-pressure; its meters go to Boot's {@code MeterRegistry} like the client's, and with
- *       Actuator a {@code mooring} health indicator reports it.
+ *       Actuator a {@code mooring} health indicator reports it;
+ *   <li>with Actuator, the {@code mooring} endpoint: the pool's state per destination.
  * </ul>
  *
  * <p>Backs off as Boot does: a user's own {@code MooringHttpClient}, {@code PortMonitor}, {@code
@@ -166,6 +168,17 @@ public class MooringHttpAutoConfiguration {
         MooringHttpClient client, ObjectProvider<HttpClientSettings> settings) {
       HttpClientSettings s = settings.getIfAvailable();
       return MooringConnectors.create(client, s == null ? null : s.readTimeout());
+    }
+  }
+
+  /** The {@code mooring} actuator endpoint: the pool's state per destination. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
+  static class EndpointConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    MooringEndpoint mooringEndpoint(MooringHttpClient client) {
+      return new MooringEndpoint(client);
     }
   }
 

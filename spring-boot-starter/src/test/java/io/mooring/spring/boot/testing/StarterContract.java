@@ -12,12 +12,17 @@ import io.mooring.http.MooringHttpClient;
 import io.mooring.pool.ports.PortMonitor;
 import io.mooring.pool.testing.Nginx;
 import io.mooring.pool.testing.SocketTable;
+import io.mooring.spring.boot.internal.MooringEndpoint;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,6 +192,10 @@ public abstract class StarterContract {
       assertThat(timeWait).isZero();
       assertThat(closeWait).isZero();
 
+      // The actuator endpoint shows the destination, nothing leased or waiting after the load.
+      Map<String, Object> state = destinationState(ctx.getBean(MooringEndpoint.class).pool(), base);
+      assertThat(state).containsEntry("active", 0).containsEntry("pending", 0);
+
       // The pool's destination is watched by the port monitor (its back-pressure) and in health.
       PortMonitor monitor = ctx.getBean(PortMonitor.class);
       assertThat(monitor.watched()).contains("127.0.0.1:" + nginx.port());
@@ -218,6 +227,46 @@ public abstract class StarterContract {
     String version = System.getProperty("mooring.version");
     assertThat(version).as("system property mooring.version (set by the build)").isNotBlank();
     return "Mooring/" + version;
+  }
+
+  @Test
+  void theMooringActuatorEndpointShowsEachDestinationsState() throws Exception {
+    ConfigurableApplicationContext ctx =
+        start(
+            null,
+            "mooring.http.server-idle-timeout=30s",
+            "spring.jmx.enabled=true",
+            "spring.jmx.unique-names=true",
+            "management.endpoints.jmx.exposure.include=mooring");
+    RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
+    assertThat(restClient.get().uri("/e").retrieve().body(String.class)).isEqualTo("ok");
+
+    // Read as an operator does: Actuator discovered the endpoint and exposes its read operation.
+    MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    Set<ObjectName> names = jmx.queryNames(new ObjectName("*:type=Endpoint,name=Mooring,*"), null);
+    assertThat(names).hasSize(1);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body =
+        (Map<String, Object>)
+            jmx.invoke(names.iterator().next(), "pool", new Object[0], new String[0]);
+
+    assertThat(body).containsEntry("pool", "starter-it");
+    assertThat(destinationState(body, server.url()))
+        .containsEntry("active", 0)
+        .containsEntry("idle", 1)
+        .containsEntry("connecting", 0)
+        .containsEntry("retiring", 0)
+        .containsEntry("total", 1)
+        .containsEntry("pending", 0)
+        .containsEntry("max", 32)
+        .containsEntry("serverIdleTimeout", "PT30S");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> destinationState(Map<String, Object> body, String base) {
+    Map<String, Object> destinations = (Map<String, Object>) body.get("destinations");
+    assertThat(destinations).containsOnlyKeys(base);
+    return (Map<String, Object>) destinations.get(base);
   }
 
   @Test
