@@ -11,6 +11,7 @@ import io.mooring.spring.boot.internal.MooringConnectors;
 import io.mooring.spring.boot.internal.MooringEndpoint;
 import io.mooring.spring.boot.internal.MooringRequestFactories;
 import io.mooring.spring.boot.internal.PortHealth;
+import io.mooring.spring.boot.internal.UrlConnectionInstall;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -43,7 +44,9 @@ import org.springframework.http.client.reactive.ClientHttpConnector;
  *   <li>the kernel {@link PortMonitor}, started with the context, giving the pool its port
  *       back-pressure; its meters go to Boot's {@code MeterRegistry} like the client's, and with
  *       Actuator a {@code mooring} health indicator reports it;
- *   <li>with Actuator, the {@code mooring} endpoint: the pool's state per destination.
+ *   <li>with Actuator, the {@code mooring} endpoint: the pool's state per destination;
+ *   <li>with {@code mooring.http.url-connection.install=true}, {@code HttpURLConnection} on the
+ *       client (see {@code UrlConnectionInstall}).
  * </ul>
  *
  * <p>Backs off as Boot does: a user's own {@code MooringHttpClient}, {@code PortMonitor}, {@code
@@ -111,6 +114,19 @@ public class MooringHttpAutoConfiguration {
       ObjectProvider<PortMonitor> monitor) {
     return MooringClients.create(
         properties, environment, registry.getIfUnique(), monitor.getIfUnique());
+  }
+
+  /**
+   * With {@code mooring.http.url-connection.install=true}: {@code HttpURLConnection} code in the
+   * JVM runs on the client until the context closes (before the client).
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(
+      prefix = MooringHttpProperties.PREFIX,
+      name = "url-connection.install",
+      havingValue = "true")
+  public UrlConnectionInstall mooringUrlConnectionInstall(MooringHttpClient client) {
+    return UrlConnectionInstall.bind(client);
   }
 
   /** {@code RestClient.Builder} and {@code RestTemplateBuilder} on the client. */

@@ -88,6 +88,8 @@ public class MooringHttpProperties {
 
   private final PortMonitorProperties portMonitor = new PortMonitorProperties();
 
+  private final UrlConnectionProperties urlConnection = new UrlConnectionProperties();
+
   /** See the property's description. */
   public boolean isEnabled() {
     return enabled;
@@ -231,6 +233,31 @@ public class MooringHttpProperties {
   /** The {@code mooring.http.port-monitor.*} properties. */
   public PortMonitorProperties getPortMonitor() {
     return portMonitor;
+  }
+
+  /** The {@code mooring.http.url-connection.*} properties. */
+  public UrlConnectionProperties getUrlConnection() {
+    return urlConnection;
+  }
+
+  /** The HttpURLConnection drop-in, for legacy code and libraries built on HttpURLConnection. */
+  public static class UrlConnectionProperties {
+    /**
+     * Whether new URL("http(s)://...").openConnection() anywhere in the JVM runs on this client
+     * while the application context is open (the JVM's URLStreamHandlerFactory, which the JVM takes
+     * once; startup fails if another one is set or another open context has it).
+     */
+    private boolean install = false;
+
+    /** See the property's description. */
+    public boolean isInstall() {
+      return install;
+    }
+
+    /** See the property's description. */
+    public void setInstall(boolean install) {
+      this.install = install;
+    }
   }
 
   /** The kernel port monitor ({@link PortMonitor}): its meters, warnings and back-pressure. */

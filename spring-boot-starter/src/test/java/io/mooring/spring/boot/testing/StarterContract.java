@@ -13,7 +13,11 @@ import io.mooring.pool.ports.PortMonitor;
 import io.mooring.pool.testing.Nginx;
 import io.mooring.pool.testing.SocketTable;
 import io.mooring.spring.boot.internal.MooringEndpoint;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -260,6 +264,41 @@ public abstract class StarterContract {
         .containsEntry("pending", 0)
         .containsEntry("max", 32)
         .containsEntry("serverIdleTimeout", "PT30S");
+  }
+
+  @Test
+  void urlConnectionInstallPutsPlainHttpUrlConnectionCodeOnMooringWhileTheContextIsOpen(
+      CapturedOutput output) throws Exception {
+    String install = "mooring.http.url-connection.install=true";
+    ConfigurableApplicationContext ctx = start(null, install);
+    assertThat(legacyGet("/legacy")).isEqualTo("ok");
+    assertThat(server.userAgents()).containsOnlyKeys(mooringUserAgent());
+    assertThat(meter(ctx.getBean(MeterRegistry.class), "mooring.acquire", "pool", "starter-it"))
+        .isEqualTo(1);
+
+    // The JVM takes one factory: a second open context cannot have it too, and says why.
+    assertThatThrownBy(() -> start(null, install, "spring.application.name=other"))
+        .hasMessageContaining("mooring.http.url-connection.install");
+    assertThat(output).contains("Invalid value for property 'mooring.http.url-connection.install'");
+
+    // Closed, the context gives HttpURLConnection back to the JDK, never to its closed client;
+    // a new context takes it again.
+    ctx.close();
+    assertThat(legacyGet("/after-close")).isEqualTo("ok");
+    assertThat(server.userAgents().keySet()).anyMatch(ua -> ua.startsWith("Java/"));
+    ConfigurableApplicationContext again = start(null, install);
+    assertThat(legacyGet("/again")).isEqualTo("ok");
+    assertThat(meter(again.getBean(MeterRegistry.class), "mooring.acquire", "pool", "starter-it"))
+        .isEqualTo(1);
+    assertThat(server.userAgents()).containsEntry(mooringUserAgent(), 2);
+  }
+
+  /** A GET as legacy code writes it: the JVM's URL handler, HttpURLConnection, nothing else. */
+  private String legacyGet(String path) throws Exception {
+    HttpURLConnection c = (HttpURLConnection) new URL(server.url() + path).openConnection();
+    try (InputStream in = c.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @SuppressWarnings("unchecked")
