@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import feign.Feign;
+import feign.Request;
+import feign.RequestLine;
+import feign.http2client.Http2Client;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import io.mooring.http.MooringHttpClient;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
@@ -291,6 +296,43 @@ public abstract class StarterContract {
     assertThat(meter(again.getBean(MeterRegistry.class), "mooring.acquire", "pool", "starter-it"))
         .isEqualTo(1);
     assertThat(server.userAgents()).containsEntry(mooringUserAgent(), 2);
+  }
+
+  /** A Feign client interface. */
+  public interface FeignHello {
+    /** GET {@code /feign}. */
+    @RequestLine("GET /feign")
+    String hello();
+  }
+
+  @Test
+  void feignsHttp2ClientStaysOnMooringOnlyWhenItsOptionsMatchTheClient() {
+    // Feign's Http2Client rebuilds a JDK client of its own unless the client's redirect policy is
+    // ALWAYS exactly when Request.Options follows redirects, and its connect timeout equals the
+    // options' (Feign's defaults: follow, 10 s).
+    ConfigurableApplicationContext ctx =
+        start(null, "mooring.http.redirects=ALWAYS", "mooring.http.connect-timeout=10s");
+    MooringHttpClient client = ctx.getBean(MooringHttpClient.class);
+    MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+
+    FeignHello matching =
+        Feign.builder()
+            .client(new Http2Client(client))
+            .options(new Request.Options(10, TimeUnit.SECONDS, 30, TimeUnit.SECONDS, true))
+            .target(FeignHello.class, server.url());
+    assertThat(matching.hello()).isEqualTo("ok");
+    assertThat(server.userAgents()).containsOnlyKeys(mooringUserAgent());
+    assertThat(meter(registry, "mooring.acquire", "pool", "starter-it")).isEqualTo(1);
+
+    // The trap: a 5 s connect timeout in the options, and not one request reaches Mooring.
+    FeignHello mismatched =
+        Feign.builder()
+            .client(new Http2Client(client))
+            .options(new Request.Options(5, TimeUnit.SECONDS, 30, TimeUnit.SECONDS, true))
+            .target(FeignHello.class, server.url());
+    assertThat(mismatched.hello()).isEqualTo("ok");
+    assertThat(server.userAgents().keySet()).anyMatch(ua -> ua.startsWith("Java-http-client"));
+    assertThat(meter(registry, "mooring.acquire", "pool", "starter-it")).isEqualTo(1);
   }
 
   /** A GET as legacy code writes it: the JVM's URL handler, HttpURLConnection, nothing else. */
