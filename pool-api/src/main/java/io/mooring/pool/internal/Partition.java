@@ -850,11 +850,13 @@ final class Partition<C> {
       if (!c.cas(s, CLOSED)) {
         continue;
       }
+      if (s == IDLE || s == LEASED) {
+        // Closes of connections in use count too: they tell a restart from an idle timeout.
+        long age = cause == null && by == ClosedBy.PEER ? now - c.idleSince : 0;
+        keepAlive.observePeerClose(age, s == IDLE, now);
+      }
       if (s == IDLE) {
         idle.remove(c);
-        if (cause == null && by == ClosedBy.PEER) {
-          keepAlive.observePeerClose(now - c.idleSince, now);
-        }
       } else if (s == RETIRING && cause == null) {
         reason = c.retireReason;
       }
