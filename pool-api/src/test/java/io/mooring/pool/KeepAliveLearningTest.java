@@ -105,6 +105,35 @@ class KeepAliveLearningTest {
     }
   }
 
+  /**
+   * A connection retired because the learned 5 s timeout is near waits for the server's FIN only
+   * until a second past it, not the whole 5 s retirement timeout; a server that did not close by
+   * then shows the value wrong, and it is forgotten.
+   */
+  @Test
+  void aRetirementTheServerDoesNotConfirmEndsSoonAndUnlearns() {
+    try (PoolHarness h = new PoolHarness()) {
+      learnFiveSeconds(h);
+      Lease<FakeConnection> lease = h.lease(A);
+      lease.close();
+      h.advance(Duration.ofMillis(4100)); // past 5 s minus the 1 s margin: retiring
+      assertThat(h.pool.stats(A).retiring()).isEqualTo(1);
+      h.advance(Duration.ofMillis(2000)); // 6.1 s idle: 1.1 s past the server's expected close
+      assertThat(h.pool.stats(A).retiring()).isZero();
+      assertThat(lease.connection().closedBy).isEqualTo(ClosedBy.ABORT);
+      assertReusedAfterIdling(h, Duration.ofMillis(4500));
+    }
+  }
+
+  private static void learnFiveSeconds(PoolHarness h) {
+    for (int i = 0; i < 3; i++) {
+      Lease<FakeConnection> lease = h.lease(A);
+      lease.close();
+      h.ticker.advance(Duration.ofSeconds(5));
+      lease.connection().peerClose();
+    }
+  }
+
   private static void assertReusedAfterIdling(PoolHarness h, Duration idle) {
     Lease<FakeConnection> lease = h.lease(A);
     lease.close();

@@ -36,6 +36,12 @@ final class KeepAliveEstimate {
    */
   static final long EVENT_NANOS = 250_000_000L;
 
+  /**
+   * How late past the estimated timeout a server's close may come (timer granularity, a busy
+   * server) before a connection still open shows the estimate wrong.
+   */
+  static final long LATE_NANOS = 1_000_000_000L;
+
   private final long declaredNanos;
   private final boolean learn;
   private volatile long announcedNanos;
@@ -140,6 +146,21 @@ final class KeepAliveEstimate {
   /** Whether two idle ages are within a factor 1.5 of each other. */
   private static boolean agree(long x, long y) {
     return Math.max(x, y) * 2 <= Math.min(x, y) * 3;
+  }
+
+  /**
+   * A connection idled {@code ageNanos} without the peer closing it, though the estimate said it
+   * would: a learned value that short is wrong (the server changed, or a restart taught it) and is
+   * forgotten. Declared and announced values stay: the user or the server said so.
+   */
+  void contradicted(long ageNanos) {
+    synchronized (samples) {
+      if (learnedNanos > 0 && learnedNanos <= ageNanos) {
+        learnedNanos = 0;
+        sampleCount = 0;
+        eventSample = 0; // nothing left to undo
+      }
+    }
   }
 
   /** The expected server idle timeout in nanoseconds at {@code now}, or 0 when unknown. */

@@ -781,18 +781,29 @@ final class Partition<C> {
       return;
     }
     long wait = settings.retirementTimeout().toNanos();
+    long deadline = now + wait;
+    boolean onEstimate = false;
     boolean expectFin = peerAsked || requestPeerClose(c);
     if (!expectFin) {
       long server = keepAlive.timeoutNanos(now);
       long serverClosesIn = server > 0 ? c.idleSince + server - now : Long.MAX_VALUE;
       expectFin = serverClosesIn <= wait;
+      if (expectFin) {
+        // The FIN is due when the estimate says: wait a little past it, not the whole retirement
+        // timeout, so a wrong estimate does not hold this slot for seconds.
+        onEstimate = true;
+        long late =
+            Math.max(settings.keepAliveSafetyMargin().toNanos(), KeepAliveEstimate.LATE_NANOS);
+        deadline = Math.min(deadline, now + Math.max(serverClosesIn, 0) + late);
+      }
     }
     if (!expectFin) {
       closeNow(c, LEASED, settings.fallbackClose(), reason);
       return;
     }
     c.retireReason = reason;
-    c.retireDeadline = now + wait;
+    c.retiredOnEstimate = onEstimate;
+    c.retireDeadline = deadline;
     if (c.cas(LEASED, RETIRING)) {
       pool.wakeHousekeeperBy(c.retireDeadline);
     }
@@ -902,6 +913,9 @@ final class Partition<C> {
         case IDLE -> next = Math.min(next, maintainIdle(c, now, closing));
         case RETIRING -> {
           if (now - c.retireDeadline >= 0) {
+            if (c.retiredOnEstimate) {
+              keepAlive.contradicted(now - c.idleSince); // the server kept it open longer
+            }
             closeNow(c, RETIRING, settings.fallbackClose(), c.retireReason);
           } else {
             next = Math.min(next, c.retireDeadline);

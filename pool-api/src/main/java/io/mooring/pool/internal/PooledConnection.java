@@ -67,6 +67,13 @@ final class PooledConnection<C> implements ConnectionListener {
   volatile long retireDeadline;
 
   /**
+   * Whether it retires only because the server's idle timeout is near by the pool's estimate
+   * (nobody asked the peer to close): if the peer does not close by the deadline, the estimate was
+   * wrong.
+   */
+  volatile boolean retiredOnEstimate;
+
+  /**
    * Who ended it and why, when it ended while still connecting; written before the state changes to
    * CLOSED, for the connect's completion to count the close.
    */
