@@ -88,8 +88,13 @@ public final class HttpEngine implements AutoCloseable {
       }
     }
     this.transport = tb.build();
+    // A waiting acquire is completed on the thread that serves it, with no hop through the pool's
+    // completion threads: RequestFlow's only dependent action on it runs no user code (it builds
+    // an Exchange and hands it to the channel's event loop, or records a failure), and the
+    // caller's own future is completed on the client's executor or, for a blocking send, only
+    // wakes the caller.
     ConnectionPool.Builder<Channel> pb =
-        ConnectionPool.builder(transport).settings(config.poolSettings());
+        ConnectionPool.builder(transport).settings(config.poolSettings()).executor(Runnable::run);
     if (config.meterRegistry() != null) {
       pb.meterRegistry(config.meterRegistry());
     }
