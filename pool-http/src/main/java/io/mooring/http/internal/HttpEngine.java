@@ -49,7 +49,10 @@ public final class HttpEngine implements AutoCloseable {
   /** Set by {@link #shutdown()}, {@link #shutdownNow()} and {@link #close()}: no new requests. */
   private volatile boolean shut;
 
-  /** Builds the engine; {@code userExecutor} may be null (then a cached daemon pool is made). */
+  /**
+   * Builds the engine; {@code userExecutor} may be null (then a cached daemon pool is made). If
+   * building fails, what was built is closed before the exception is thrown.
+   */
   public HttpEngine(ClientConfig config, Executor userExecutor) {
     this.config = config;
     NettyTransport.Builder tb =
@@ -88,20 +91,18 @@ public final class HttpEngine implements AutoCloseable {
       }
     }
     this.transport = tb.build();
-    // A waiting acquire is completed on the thread that serves it, with no hop through the pool's
-    // completion threads: RequestFlow's only dependent action on it runs no user code (it builds
-    // an Exchange and hands it to the channel's event loop, or records a failure), and the
-    // caller's own future is completed on the client's executor or, for a blocking send, only
-    // wakes the caller.
-    ConnectionPool.Builder<Channel> pb =
-        ConnectionPool.builder(transport).settings(config.poolSettings()).executor(Runnable::run);
-    if (config.meterRegistry() != null) {
-      pb.meterRegistry(config.meterRegistry());
+    // From here on the transport is ours: if what follows fails (a pool name taken on the
+    // registry, a meter that cannot be registered), close it before rethrowing, or its event loops
+    // and their descriptors would outlive a client that was never returned.
+    ConnectionPool<Channel> builtPool = null;
+    try {
+      builtPool = newPool(config, transport);
+      this.metrics = new HttpMetrics(config.meterRegistry(), config.uriTag(), builtPool.name());
+    } catch (RuntimeException | Error e) {
+      closeAfterFailedBuild(builtPool, transport, e);
+      throw e;
     }
-    if (config.portMonitor() != null) {
-      pb.portMonitor(config.portMonitor());
-    }
-    this.pool = pb.build();
+    this.pool = builtPool;
     if (userExecutor == null) {
       this.ownedExecutor = Executors.newCachedThreadPool(new DaemonThreadFactory("mooring-http"));
       this.executor = ownedExecutor;
@@ -115,7 +116,40 @@ public final class HttpEngine implements AutoCloseable {
     this.timer =
         new HashedWheelTimer(
             new DaemonThreadFactory("mooring-http-timer"), 10, TimeUnit.MILLISECONDS, 512);
-    this.metrics = new HttpMetrics(config.meterRegistry(), config.uriTag(), pool.name());
+  }
+
+  private static ConnectionPool<Channel> newPool(ClientConfig config, NettyTransport transport) {
+    // A waiting acquire is completed on the thread that serves it, with no hop through the pool's
+    // completion threads: RequestFlow's only dependent action on it runs no user code (it builds
+    // an Exchange and hands it to the channel's event loop, or records a failure), and the
+    // caller's own future is completed on the client's executor or, for a blocking send, only
+    // wakes the caller.
+    ConnectionPool.Builder<Channel> pb =
+        ConnectionPool.builder(transport).settings(config.poolSettings()).executor(Runnable::run);
+    if (config.meterRegistry() != null) {
+      pb.meterRegistry(config.meterRegistry());
+    }
+    if (config.portMonitor() != null) {
+      pb.portMonitor(config.portMonitor());
+    }
+    return pb.build();
+  }
+
+  private static void closeAfterFailedBuild(
+      ConnectionPool<Channel> pool, NettyTransport transport, Throwable failure) {
+    try {
+      if (pool != null) {
+        pool.close();
+      }
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    } finally {
+      try {
+        transport.close();
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+    }
   }
 
   /** The configuration. */
