@@ -280,6 +280,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
     private int maxResponseHeaderSize = DEFAULT_MAX_RESPONSE_HEADER_SIZE;
     private long maxResponseBodySize = Long.MAX_VALUE;
     private Function<HttpRequest, String> uriTag = r -> "UNKNOWN";
+    private boolean requestMetrics = true;
     private PortMonitor portMonitor;
 
     private Builder() {}
@@ -299,6 +300,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
       b.maxResponseHeaderSize = maxResponseHeaderSize;
       b.maxResponseBodySize = maxResponseBodySize;
       b.uriTag = uriTag;
+      b.requestMetrics = requestMetrics;
       b.portMonitor = portMonitor;
       return b;
     }
@@ -320,6 +322,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
           maxResponseHeaderSize,
           maxResponseBodySize,
           uriTag,
+          requestMetrics,
           portMonitor);
     }
 
@@ -447,6 +450,18 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
      */
     public Builder uriTag(Function<HttpRequest, String> tagger) {
       this.uriTag = Objects.requireNonNull(tagger, "uriTag");
+      return this;
+    }
+
+    /**
+     * Whether the client records the {@code http.client.requests} timer on the {@link
+     * #meterRegistry}; default true. Turn it off when a framework above the client times the same
+     * requests under that name (Spring's observation of {@code RestClient}, {@code RestTemplate} or
+     * {@code WebClient}), or every request is counted twice. The pool's {@code mooring.*} meters
+     * and the retry counter stay.
+     */
+    public Builder requestMetrics(boolean enabled) {
+      this.requestMetrics = enabled;
       return this;
     }
 

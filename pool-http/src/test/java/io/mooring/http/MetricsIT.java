@@ -87,4 +87,25 @@ class MetricsIT {
       assertThat(registry.find("mooring.connections").gauges()).isNotEmpty();
     }
   }
+
+  @Test
+  void requestTimerCanBeTurnedOffWhilePoolMetersStay() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (JdkServer server = new JdkServer();
+        MooringHttpClient client =
+            MooringHttpClient.newBuilder().meterRegistry(registry).requestMetrics(false).build()) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(
+                client
+                    .send(
+                        HttpRequest.newBuilder(server.uri("/hello")).build(),
+                        BodyHandlers.ofString())
+                    .body())
+            .isEqualTo("hello");
+      }
+      assertThat(registry.find("http.client.requests").meters()).isEmpty();
+      assertThat(registry.get("mooring.acquire").timers().stream().mapToLong(Timer::count).sum())
+          .isEqualTo(3);
+    }
+  }
 }

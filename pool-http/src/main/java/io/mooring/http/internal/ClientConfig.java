@@ -26,6 +26,7 @@ import javax.net.ssl.SSLParameters;
  * @param maxResponseHeaderSize limit of the status line plus headers, in bytes
  * @param maxResponseBodySize limit of a response body in bytes; {@code Long.MAX_VALUE} for none
  * @param uriTag maps a request to the low-cardinality {@code uri} tag of the request timer
+ * @param requestMetrics whether the client records the {@code http.client.requests} timer
  * @param portMonitor the kernel port monitor giving the pool its port back-pressure, or null
  */
 public record ClientConfig(
@@ -40,4 +41,5 @@ public record ClientConfig(
     int maxResponseHeaderSize,
     long maxResponseBodySize,
     Function<HttpRequest, String> uriTag,
+    boolean requestMetrics,
     PortMonitor portMonitor) {}

@@ -97,7 +97,9 @@ public final class HttpEngine implements AutoCloseable {
     ConnectionPool<Channel> builtPool = null;
     try {
       builtPool = newPool(config, transport);
-      this.metrics = new HttpMetrics(config.meterRegistry(), config.uriTag(), builtPool.name());
+      this.metrics =
+          new HttpMetrics(
+              config.meterRegistry(), config.uriTag(), builtPool.name(), config.requestMetrics());
     } catch (RuntimeException | Error e) {
       closeAfterFailedBuild(builtPool, transport, e);
       throw e;

@@ -11,8 +11,8 @@ import java.util.function.Function;
 /**
  * The client's meters: the {@code http.client.requests} timer (Micrometer's HTTP client convention:
  * {@code method}, {@code uri}, {@code status}, {@code outcome}, {@code exception}, {@code
- * client.name}) and the {@code mooring.http.retries} counter. Does nothing without a registry.
- * Thread safe.
+ * client.name}), unless turned off (a framework that times the requests itself), and the {@code
+ * mooring.http.retries} counter. Does nothing without a registry. Thread safe.
  */
 public final class HttpMetrics {
   /** Name of the request timer. */
@@ -24,16 +24,19 @@ public final class HttpMetrics {
   private final MeterRegistry registry;
   private final Function<HttpRequest, String> uriTag;
   private final String pool;
+  private final boolean requests;
 
-  HttpMetrics(MeterRegistry registry, Function<HttpRequest, String> uriTag, String pool) {
+  HttpMetrics(
+      MeterRegistry registry, Function<HttpRequest, String> uriTag, String pool, boolean requests) {
     this.registry = registry;
     this.uriTag = uriTag;
     this.pool = pool;
+    this.requests = requests;
   }
 
   /** Records one request: {@code status} is the final status, or -1 when it failed. */
   void record(HttpRequest request, int status, Throwable error, long nanos) {
-    if (registry == null) {
+    if (registry == null || !requests) {
       return;
     }
     String uri;

@@ -1,6 +1,7 @@
 package io.mooring.spring.boot;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.mooring.http.MooringHttpClient;
 import io.mooring.pool.ports.PortMonitor;
 import io.mooring.spring.boot.internal.Boot3PortHealthIndicator;
@@ -111,9 +112,17 @@ public class MooringHttpAutoConfiguration {
       MooringHttpProperties properties,
       Environment environment,
       ObjectProvider<MeterRegistry> registry,
-      ObjectProvider<PortMonitor> monitor) {
+      ObjectProvider<PortMonitor> monitor,
+      ObjectProvider<ObservationRegistry> observations) {
+    // Spring's observation, when there is a registry for it, times every request of the
+    // RestClient, RestTemplate and WebClient it builds as http.client.requests: the client's own
+    // timer of the same name would count each request a second time.
+    boolean requestMetrics =
+        properties.getRequestMetrics() != null
+            ? properties.getRequestMetrics()
+            : observations.getIfUnique() == null;
     return MooringClients.create(
-        properties, environment, registry.getIfUnique(), monitor.getIfUnique());
+        properties, environment, registry.getIfUnique(), monitor.getIfUnique(), requestMetrics);
   }
 
   /**

@@ -86,6 +86,14 @@ public class MooringHttpProperties {
    */
   private HttpClient.Redirect redirects = HttpClient.Redirect.NORMAL;
 
+  /**
+   * Whether the client records its own http.client.requests timer. Default: only when Spring's
+   * observation is off (no ObservationRegistry bean); with it on, Spring times the requests of
+   * RestClient, RestTemplate and WebClient under that name, and both would count each request. The
+   * pool's mooring.* meters are recorded either way.
+   */
+  private Boolean requestMetrics;
+
   private final PortMonitorProperties portMonitor = new PortMonitorProperties();
 
   private final UrlConnectionProperties urlConnection = new UrlConnectionProperties();
@@ -228,6 +236,16 @@ public class MooringHttpProperties {
   /** See the property's description. */
   public void setRedirects(HttpClient.Redirect redirects) {
     this.redirects = redirects;
+  }
+
+  /** See the property's description; null when not set. */
+  public Boolean getRequestMetrics() {
+    return requestMetrics;
+  }
+
+  /** See the property's description. */
+  public void setRequestMetrics(Boolean requestMetrics) {
+    this.requestMetrics = requestMetrics;
   }
 
   /** The {@code mooring.http.port-monitor.*} properties. */

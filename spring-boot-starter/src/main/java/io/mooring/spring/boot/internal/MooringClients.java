@@ -34,13 +34,15 @@ public final class MooringClients {
    *
    * @param registry where the meters go, or null
    * @param monitor the port monitor giving the pool its back-pressure, or null
+   * @param requestMetrics whether the client records its own {@code http.client.requests} timer
    * @throws InvalidMooringPropertyException naming the first property out of range
    */
   public static MooringHttpClient create(
       MooringHttpProperties properties,
       Environment environment,
       MeterRegistry registry,
-      PortMonitor monitor) {
+      PortMonitor monitor,
+      boolean requestMetrics) {
     PoolSettings pool = validated("", () -> poolSettings(properties, environment));
     Duration connectTimeout = connectTimeout(properties, environment);
     NettySettings netty =
@@ -50,7 +52,8 @@ public final class MooringClients {
             .poolSettings(pool)
             .nettySettings(netty)
             .connectTimeout(connectTimeout)
-            .followRedirects(properties.getRedirects());
+            .followRedirects(properties.getRedirects())
+            .requestMetrics(requestMetrics);
     if (registry != null) {
       b.meterRegistry(registry);
     }
