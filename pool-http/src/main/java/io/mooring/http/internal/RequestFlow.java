@@ -158,8 +158,6 @@ final class RequestFlow<T> {
     CompletableFuture<Lease<Channel>> f = engine.pool().acquire(dest);
     acquiring = f;
     Timeout connectTimer = schedule(phaseTimeouts.connect(), () -> connectTimedOut(f, dest));
-    // Runs on whatever thread served the acquire (an event loop, the pool's scheduler, a caller
-    // returning a connection): the engine's pool completes waiters directly. So no user code here.
     f.whenComplete(
         (lease, err) -> {
           cancel(connectTimer);
