@@ -139,6 +139,10 @@ class NginxRestartIT {
   void withoutConnectRetriesTheSameRestartFailsRequests() throws Exception {
     Run run = restartUnderLoad(PoolSettings.builder().connectRetryBudget(Duration.ZERO).build());
     assertThat(run.failed()).isPositive();
-    assertThat(run.failures().keySet()).allMatch(f -> f.contains("Connection refused"));
+    // Refused connects are what the retry budget covers; a stopping nginx may also reset a
+    // connection it had just accepted, which fails differently and is not asserted on here.
+    assertThat(run.failures().keySet())
+        .as("failures: %s", run.failures())
+        .anyMatch(f -> f.contains("Connection refused"));
   }
 }
