@@ -2,6 +2,8 @@ package io.mooring.pool.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,5 +92,29 @@ public final class SocketTable {
   /** Any socket at all that uses {@code port} on either end. */
   public static long anyUsing(int port) {
     return count(e -> e.localPort() == port || e.remotePort() == port);
+  }
+
+  /**
+   * A loopback server socket on a port that no socket in the table points at yet. A test that
+   * counts client sockets by server port must not inherit the TIME_WAIT sockets that an earlier
+   * test's client left toward an earlier server on the same port number (they last 60 s, and the
+   * kernel hands the number out again as soon as that server is gone). Ports that are taken are
+   * held until a clean one is found, so the kernel cannot offer them twice.
+   */
+  public static ServerSocket freshServerSocket(int backlog) throws IOException {
+    List<ServerSocket> stale = new ArrayList<>();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        ServerSocket s = new ServerSocket(0, backlog, InetAddress.getLoopbackAddress());
+        if (!available() || attempt >= 50 || clientSocketsAnyState(s.getLocalPort()) == 0) {
+          return s;
+        }
+        stale.add(s);
+      }
+    } finally {
+      for (ServerSocket s : stale) {
+        s.close();
+      }
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.mooring.http.testing;
 
+import io.mooring.pool.testing.SocketTable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,7 +105,7 @@ public final class FaultServer implements AutoCloseable {
   public FaultServer(Script script, boolean answerBeforeBody) throws IOException {
     this.script = script;
     this.answerBeforeBody = answerBeforeBody;
-    ServerSocket s = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+    ServerSocket s = SocketTable.freshServerSocket(200);
     this.port = s.getLocalPort();
     listen(s);
   }

@@ -3,11 +3,13 @@ package io.mooring.http.testing;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.mooring.pool.testing.SocketTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +22,14 @@ public final class JdkServer implements AutoCloseable {
 
   /** Starts the server with the standard handlers: /hello, /echo, /status/N. */
   public JdkServer() throws IOException {
-    this(0);
+    this(freshPort());
+  }
+
+  /** A port no socket points at yet (see {@link SocketTable#freshServerSocket}). */
+  private static int freshPort() throws IOException {
+    try (ServerSocket s = SocketTable.freshServerSocket(1)) {
+      return s.getLocalPort();
+    }
   }
 
   /** As {@link #JdkServer()} on {@code port} (0: a free one), e.g. to restart on the same port. */
