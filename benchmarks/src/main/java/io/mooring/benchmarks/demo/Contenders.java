@@ -14,6 +14,7 @@ final class Contenders {
   static final String APACHE_MOORING = "apache-mooring";
   static final String OKHTTP = "okhttp";
   static final String OKHTTP_MOORING = "okhttp-mooring";
+  static final String RESTCLIENT_MOORING = "restclient-mooring";
   static final String NAIVE = "urlconnection";
 
   private Contenders() {}
@@ -27,6 +28,7 @@ final class Contenders {
         ApacheOnMooring.contender(),
         OkHttpApiClient.contender(),
         OkHttpOnMooring.contender(),
+        SpringRestClientOnMooring.contender(),
         NaiveUrlConnectionClient.contender());
   }
 }
