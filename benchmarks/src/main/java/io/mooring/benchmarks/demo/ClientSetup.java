@@ -41,6 +41,11 @@ record ClientSetup(
         .build();
   }
 
+  /** The settings line of {@link #mooringPool()}'s idle eviction. */
+  String mooringIdleSetting() {
+    return "maxIdleTime " + idleSeconds() + " (default 5 min)";
+  }
+
   /** The idle eviction in seconds, for the settings lines. */
   String idleSeconds() {
     return idleEviction.toMillis() % 1000 == 0

@@ -55,7 +55,7 @@ final class JavaNetHttpClient implements DemoClient {
                 setup.mooringClient(),
                 List.of(
                     mooringSettings(setup),
-                    "maxIdleTime " + setup.idleSeconds() + " (default 5 min)",
+                    setup.mooringIdleSetting(),
                     "per-request timeout 10 s",
                     "close()")));
   }

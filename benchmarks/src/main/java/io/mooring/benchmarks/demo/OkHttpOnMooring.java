@@ -24,7 +24,7 @@ final class OkHttpOnMooring {
               List.of(
                   "MooringCallFactory.create(client): no call timeout (OkHttp's default)",
                   JavaNetHttpClient.mooringSettings(setup),
-                  "maxIdleTime " + setup.idleSeconds() + " (default 5 min)",
+                  setup.mooringIdleSetting(),
                   "close(): the MooringHttpClient's (the factory does not own it)"));
         });
   }

@@ -38,7 +38,7 @@ final class SpringRestClientOnMooring extends LibraryClient {
                   "RestClient.builder().requestFactory(new JdkClientHttpRequestFactory(client)),"
                       + " as the Spring Boot starter wires it",
                   JavaNetHttpClient.mooringSettings(setup),
-                  "maxIdleTime " + setup.idleSeconds() + " (default 5 min)",
+                  setup.mooringIdleSetting(),
                   "read timeout 10 s (Spring Boot sets none by default)",
                   "close(): the MooringHttpClient's, as the starter's bean is closed with the"
                       + " context"));
