@@ -26,7 +26,7 @@ final class ApacheOnMooring {
                 List.of(
                     "HttpClients.custom() on MooringConnectionManager: Mooring's default pool"
                         + " settings (PEER_FIRST, 32 per destination)",
-                    "maxIdleTime " + setup.idleSeconds() + " (default 5 min)",
+                    setup.mooringIdleSetting(),
                     "connect timeout 5 s, socket timeout 10 s; Apache's retries left at their"
                         + " defaults",
                     "close()")));

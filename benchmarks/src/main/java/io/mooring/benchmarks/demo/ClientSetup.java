@@ -1,6 +1,7 @@
 package io.mooring.benchmarks.demo;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mooring.http.MooringHttpClient;
 import io.mooring.pool.PoolSettings;
 import java.time.Duration;
 
@@ -26,6 +27,23 @@ record ClientSetup(
   /** Mooring's default pool settings but for the name and the idle eviction. */
   PoolSettings mooringPool() {
     return PoolSettings.builder().name(poolName).maxIdleTime(idleEviction).build();
+  }
+
+  /**
+   * Mooring's client as every Mooring-based contender runs on it: the connect timeout, {@link
+   * #mooringPool()} and the meters. The caller closes it.
+   */
+  MooringHttpClient mooringClient() {
+    return MooringHttpClient.newBuilder()
+        .connectTimeout(CONNECT_TIMEOUT)
+        .poolSettings(mooringPool())
+        .meterRegistry(registry)
+        .build();
+  }
+
+  /** The settings line of {@link #mooringPool()}'s idle eviction. */
+  String mooringIdleSetting() {
+    return "maxIdleTime " + idleSeconds() + " (default 5 min)";
   }
 
   /** The idle eviction in seconds, for the settings lines. */

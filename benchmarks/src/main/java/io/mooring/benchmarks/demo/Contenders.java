@@ -13,6 +13,8 @@ final class Contenders {
   static final String APACHE = "apache";
   static final String APACHE_MOORING = "apache-mooring";
   static final String OKHTTP = "okhttp";
+  static final String OKHTTP_MOORING = "okhttp-mooring";
+  static final String RESTCLIENT_MOORING = "restclient-mooring";
   static final String NAIVE = "urlconnection";
 
   private Contenders() {}
@@ -25,6 +27,8 @@ final class Contenders {
         ApacheClassicClient.contender(),
         ApacheOnMooring.contender(),
         OkHttpApiClient.contender(),
+        OkHttpOnMooring.contender(),
+        SpringRestClientOnMooring.contender(),
         NaiveUrlConnectionClient.contender());
   }
 }

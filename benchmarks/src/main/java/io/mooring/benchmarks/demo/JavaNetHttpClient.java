@@ -1,7 +1,5 @@
 package io.mooring.benchmarks.demo;
 
-import io.mooring.http.MooringHttpClient;
-import io.mooring.pool.PoolSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,25 +50,22 @@ final class JavaNetHttpClient implements DemoClient {
     return new Contender(
         Contenders.MOORING,
         "Mooring",
-        setup -> {
-          PoolSettings pool = setup.mooringPool();
-          MooringHttpClient mooring =
-              MooringHttpClient.newBuilder()
-                  .connectTimeout(ClientSetup.CONNECT_TIMEOUT)
-                  .poolSettings(pool)
-                  .meterRegistry(setup.registry())
-                  .build();
-          return new JavaNetHttpClient(
-              mooring,
-              List.of(
-                  "MooringHttpClient.newBuilder().connectTimeout(5 s), default pool settings"
-                      + " (PEER_FIRST, fallback ABORT, "
-                      + pool.maxConnectionsPerDestination()
-                      + " per destination, learns the server's keep-alive timeout)",
-                  "maxIdleTime " + setup.idleSeconds() + " (default 5 min)",
-                  "per-request timeout 10 s",
-                  "close()"));
-        });
+        setup ->
+            new JavaNetHttpClient(
+                setup.mooringClient(),
+                List.of(
+                    mooringSettings(setup),
+                    setup.mooringIdleSetting(),
+                    "per-request timeout 10 s",
+                    "close()")));
+  }
+
+  /** The settings line of {@link ClientSetup#mooringClient()}, for every contender built on it. */
+  static String mooringSettings(ClientSetup setup) {
+    return "MooringHttpClient.newBuilder().connectTimeout(5 s), default pool settings"
+        + " (PEER_FIRST, fallback ABORT, "
+        + setup.mooringPool().maxConnectionsPerDestination()
+        + " per destination, learns the server's keep-alive timeout)";
   }
 
   @Override
