@@ -1,0 +1,50 @@
+package io.mooring.apache5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mooring.pool.testing.NetworkNamespace;
+import io.mooring.pool.testing.NetworkNamespace.Result;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Apache's classic client on {@link MooringConnectionManager} through 500 ports: in a new network
+ * namespace ({@code unshare -Urn}) whose ephemeral range is 500 ports and whose {@code
+ * tcp_tw_reuse} is off, 2,000 GETs to a server that closes the connection after every second
+ * request, 1,000 connections in all. The server closes first, so no client port is held in
+ * TIME_WAIT and 500 ports serve every connection. Skipped, saying why, where a namespace cannot be
+ * made.
+ */
+class NamespacePortReuseIT {
+  private static final NetworkNamespace NAMESPACE = new NetworkNamespace(500);
+
+  @BeforeEach
+  void needsANamespace() throws InterruptedException {
+    String reason = NAMESPACE.unavailableReason();
+    if (reason != null) {
+      System.out.println("NamespacePortReuseIT skipped: " + reason);
+    }
+    Assumptions.assumeTrue(reason == null, reason);
+  }
+
+  private static Result run(String... args) throws Exception {
+    Result r =
+        NAMESPACE.runJava(
+            System.getProperty("java.class.path"), NamespacePortReuseChild.class, args);
+    System.out.println("child " + String.join(" ", args) + ", exit " + r.exit() + ":\n" + r.output());
+    assertThat(r.exit()).as(r.output()).isZero();
+    return r;
+  }
+
+  @Test
+  void twoThousandGetsWithRetirementThroughFiveHundredPortsWithoutAFailure() throws Exception {
+    Result r = run("2");
+    Map<String, String> v = r.values();
+    assertThat(v.get("FAILED")).as(r.output()).isEqualTo("0");
+    assertThat(v.get("OK")).isEqualTo("2000");
+    assertThat(Integer.parseInt(v.get("CONNECTIONS"))).as("connections").isEqualTo(1_000);
+    assertThat(v.get("CLIENT_TIME_WAIT")).isEqualTo("0");
+  }
+}
