@@ -10,50 +10,47 @@ import java.time.Duration;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 
 /**
  * Runs inside {@link NamespacePortReuseIT}'s network namespace: a {@link RetiringServer} on port
- * 5000 that closes the connection after every {@code closeEvery}-th request (first argument), and
- * Apache's classic client sending 2,000 GETs to it, on {@link MooringConnectionManager} or, with
- * {@code apache} as second argument, on Apache's own {@link PoolingHttpClientConnectionManager}.
- * Prints {@code KEY=value} lines for the test.
+ * 5000 that closes the connection after every request, and Apache's classic client on {@link
+ * MooringConnectionManager} sending 2,000 GETs to it. Prints {@code KEY=value} lines for the test.
  */
 public final class NamespacePortReuseChild {
   static final int PORT = 5000;
   static final int REQUESTS = 2_000;
+  static final int CLOSE_EVERY = 1;
 
   private NamespacePortReuseChild() {}
 
   public static void main(String[] args) throws Exception {
-    int closeEvery = Integer.parseInt(args[0]);
-    boolean apachesOwn = args.length > 1 && args[1].equals("apache");
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     HttpClientConnectionManager manager =
-        apachesOwn
-            ? PoolingHttpClientConnectionManagerBuilder.create().setMaxConnPerRoute(4).build()
-            : MooringConnectionManager.builder()
-                .poolSettings(
-                    PoolSettings.builder()
-                        .maxConnectionsPerDestination(4)
-                        .shutdownGracePeriod(Duration.ofSeconds(2))
-                        .build())
-                .meterRegistry(registry)
-                .build();
+        MooringConnectionManager.builder()
+            .poolSettings(
+                PoolSettings.builder()
+                    .maxConnectionsPerDestination(4)
+                    .shutdownGracePeriod(Duration.ofSeconds(2))
+                    .build())
+            .meterRegistry(registry)
+            .build();
     URI uri = URI.create("http://127.0.0.1:" + PORT + "/hello");
     int ok = 0;
     int failed = 0;
     String firstFailure = "";
-    try (RetiringServer server = new RetiringServer(PORT, closeEvery);
+    try (RetiringServer server = new RetiringServer(PORT, CLOSE_EVERY);
         CloseableHttpClient client = HttpClients.custom().setConnectionManager(manager).build()) {
       for (int i = 0; i < REQUESTS; i++) {
         try {
           String body =
               client.execute(
                   new HttpGet(uri),
-                  r -> r.getCode() + " " + EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8));
+                  r ->
+                      r.getCode()
+                          + " "
+                          + EntityUtils.toString(r.getEntity(), StandardCharsets.UTF_8));
           if (!"200 hello".equals(body)) {
             throw new IllegalStateException("answered " + body);
           }
