@@ -41,6 +41,7 @@ public final class PoolSettings {
   private final int maxDestinations;
   private final Duration shutdownGracePeriod;
   private final Duration connectRetryBudget;
+  private final Duration bargingWindow;
 
   private PoolSettings(Builder b) {
     this.name = b.name;
@@ -65,6 +66,7 @@ public final class PoolSettings {
     this.maxDestinations = b.maxDestinations;
     this.shutdownGracePeriod = b.shutdownGracePeriod;
     this.connectRetryBudget = b.connectRetryBudget;
+    this.bargingWindow = b.bargingWindow;
   }
 
   /** A builder holding the defaults. */
@@ -164,6 +166,24 @@ public final class PoolSettings {
   /** Which idle connection is leased first. Default {@link ReuseOrder#LIFO}. */
   public ReuseOrder reuseOrder() {
     return reuseOrder;
+  }
+
+  /**
+   * How long a blocking acquirer that waits for a connection may be overtaken by acquirers that
+   * arrive after it. Default 200 µs; ZERO means strict arrival order.
+   *
+   * <p>While the oldest waiter has waited less than this, a returned connection goes back to the
+   * idle set, where a running thread (typically the one that returned it) takes it at once, instead
+   * of being handed to the parked waiter: a saturated destination then costs no park and wake-up per
+   * lease. Once a waiter has waited this long, returned connections are handed to the waiters in
+   * arrival order again, and no later acquirer is served before it (bar at most one acquire per
+   * thread already past its check). The promise: no waiter starves, and no waiter waits longer than
+   * this beyond its turn in arrival order for a connection that was idle. Asynchronous acquirers
+   * ({@code acquire(destination)} futures) are always served in arrival order; waiters among
+   * themselves are always served in arrival order. At most 1 s.
+   */
+  public Duration bargingWindow() {
+    return bargingWindow;
   }
 
   /**
@@ -268,6 +288,8 @@ public final class PoolSettings {
         + shutdownGracePeriod
         + ", connectRetryBudget="
         + connectRetryBudget
+        + ", bargingWindow="
+        + bargingWindow
         + '}';
   }
 
@@ -295,6 +317,7 @@ public final class PoolSettings {
     private int maxDestinations = 10_000;
     private Duration shutdownGracePeriod = Duration.ofSeconds(10);
     private Duration connectRetryBudget = Duration.ofSeconds(1);
+    private Duration bargingWindow = Duration.ofNanos(200_000);
 
     private Builder() {}
 
@@ -321,6 +344,7 @@ public final class PoolSettings {
       maxDestinations = s.maxDestinations;
       shutdownGracePeriod = s.shutdownGracePeriod;
       connectRetryBudget = s.connectRetryBudget;
+      bargingWindow = s.bargingWindow;
     }
 
     /** See {@link PoolSettings#name()}. */
@@ -399,6 +423,12 @@ public final class PoolSettings {
     /** See {@link PoolSettings#reuseOrder()}. */
     public Builder reuseOrder(ReuseOrder order) {
       this.reuseOrder = Objects.requireNonNull(order, "reuseOrder");
+      return this;
+    }
+
+    /** See {@link PoolSettings#bargingWindow()}. */
+    public Builder bargingWindow(Duration window) {
+      this.bargingWindow = Objects.requireNonNull(window, "bargingWindow");
       return this;
     }
 
@@ -496,6 +526,7 @@ public final class PoolSettings {
       intRange("maxDestinations", maxDestinations, 1, 10_000_000);
       zeroOrPositive("shutdownGracePeriod", shutdownGracePeriod, Duration.ofHours(1));
       zeroOrPositive("connectRetryBudget", connectRetryBudget, Duration.ofMinutes(10));
+      zeroOrPositive("bargingWindow", bargingWindow, Duration.ofSeconds(1));
       return new PoolSettings(this);
     }
 

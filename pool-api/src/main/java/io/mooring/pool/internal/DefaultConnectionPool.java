@@ -138,9 +138,12 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
     }
   }
 
-  /** The fast path: an idle connection, unless acquirers already wait for one. */
+  /**
+   * The fast path: an idle connection, unless acquirers already wait for one and the oldest is past
+   * its barging window.
+   */
   private DefaultLease<C> leaseIdle(Partition<C> p, long now) {
-    if (p.pendingCount() != 0) {
+    if (p.pendingCount() != 0 && !p.mayBarge(now)) {
       return null;
     }
     DefaultLease<C> lease = p.pollIdle(now);
@@ -169,8 +172,12 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
       }
     }
     CompletableFuture<Lease<C>> f = acquire(destination, -1);
+    long timeoutNanos = timeout.toNanos();
     try {
-      f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      if (f instanceof Waiter<C> w && !w.inTurn) {
+        timeoutNanos -= awaitWindow(w, timeoutNanos);
+      }
+      f.get(timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       if (f instanceof Waiter<C> w) {
         w.partition.timeout(w); // unless a lease won the race: then done() returns it
@@ -182,6 +189,22 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
       // done() rethrows the cause
     }
     return done(destination, f);
+  }
+
+  /**
+   * Parks a blocking waiter for its barging window (at most its timeout), then puts it in turn if it
+   * was not served meanwhile. Returns the nanoseconds it waited.
+   */
+  private long awaitWindow(Waiter<C> w, long timeoutNanos)
+      throws InterruptedException, ExecutionException {
+    long window = Math.min(settings.bargingWindow().toNanos(), timeoutNanos);
+    long start = System.nanoTime();
+    try {
+      w.get(window, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      w.partition.windowEnded(w);
+    }
+    return System.nanoTime() - start;
   }
 
   /** The lease of a completed acquire, or its failure rethrown as the pool's exception. */

@@ -60,6 +60,7 @@ final class Partition<C> {
   private final boolean lifo;
   private final long maxIdleNanos;
   private final long leakNanos;
+  private final long bargingNanos;
 
   private final IdleConnections<C> idle = new IdleConnections<>();
   private final ConcurrentLinkedQueue<Waiter<C>> waiters = new ConcurrentLinkedQueue<>();
@@ -102,6 +103,7 @@ final class Partition<C> {
     this.lifo = settings.reuseOrder() == ReuseOrder.LIFO;
     this.maxIdleNanos = settings.maxIdleTime().toNanos();
     this.leakNanos = settings.leakDetectionThreshold().toNanos();
+    this.bargingNanos = settings.bargingWindow().toNanos();
     this.keepAlive =
         new KeepAliveEstimate(
             settings.serverIdleTimeout().toNanos(), settings.learnServerIdleTimeout());
@@ -144,6 +146,44 @@ final class Partition<C> {
       return lease(c, now);
     }
     return null;
+  }
+
+  /** Whether blocking waiters may be overtaken within their barging window. */
+  boolean barging() {
+    return bargingNanos > 0;
+  }
+
+  /**
+   * Whether an arriving acquirer may take an idle connection although acquirers wait: only while
+   * the oldest waiter is within its barging window. The oldest is the one whose turn comes first,
+   * and waiters are never overtaken by each other, so checking it alone bounds every waiter's wait.
+   */
+  boolean mayBarge(long now) {
+    if (bargingNanos == 0) {
+      return false;
+    }
+    Waiter<C> head = waiters.peek();
+    return head == null || !inTurn(head, now);
+  }
+
+  private boolean inTurn(Waiter<C> w, long now) {
+    return w.inTurn || now - w.startedAt >= bargingNanos;
+  }
+
+  /**
+   * The blocking waiter {@code w} waited out its barging window (timed by its own park): from now
+   * on no later acquirer is served before it, nor before the waiters ahead of it. Serves the queue
+   * in case a connection was left idle for a barger that never came.
+   */
+  void windowEnded(Waiter<C> w) {
+    for (Waiter<C> x : waiters) {
+      x.inTurn = true;
+      if (x == w) {
+        break;
+      }
+    }
+    w.inTurn = true;
+    drain();
   }
 
   /**
@@ -704,7 +744,7 @@ final class Partition<C> {
   private void makeIdle(PooledConnection<C> c) {
     pool.transport().onIdle(c.connection);
     if (c.cas(LEASED, IDLE)) {
-      pushIdle(c);
+      pushIdle(c, pending.get() > 0);
     }
   }
 
@@ -747,13 +787,16 @@ final class Partition<C> {
     }
     pool.transport().onIdle(c.connection); // before anyone else can lease it
     if (c.cas(LEASED, IDLE)) {
-      pushIdle(c);
+      // Within the oldest waiter's barging window the connection stays idle for a running
+      // acquirer (usually this thread, right back): no hand-off to a parked thread. The waiter
+      // takes it itself when its window ends if nobody did (windowEnded).
+      pushIdle(c, pending.get() > 0 && !mayBarge(now));
     }
   }
 
-  private void pushIdle(PooledConnection<C> c) {
+  private void pushIdle(PooledConnection<C> c, boolean serveWaiters) {
     idle.push(c);
-    if (pending.get() > 0) {
+    if (serveWaiters) {
       drain();
     }
     pool.onIdle(this);

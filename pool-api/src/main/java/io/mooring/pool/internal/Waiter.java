@@ -22,6 +22,13 @@ final class Waiter<C> extends CompletableFuture<Lease<C>> {
   volatile Scheduler.Cancellable timer;
 
   /**
+   * Whether acquirers that arrived later may no longer be served before this one: set at once for
+   * asynchronous acquirers and when barging is off, else when its barging window ends. See {@link
+   * io.mooring.pool.PoolSettings#bargingWindow()}.
+   */
+  volatile boolean inTurn;
+
+  /**
    * What the draining thread decided for this waiter after taking it off the queue: the lease to
    * hand over, or null to open a connection for it; and the next waiter it decided for. Written and
    * read only by that thread, which acts on them once it has left the drain.
@@ -34,6 +41,7 @@ final class Waiter<C> extends CompletableFuture<Lease<C>> {
     this.partition = partition;
     this.startedAt = startedAt;
     this.blocking = blocking;
+    this.inTurn = !blocking || !partition.barging();
   }
 
   @Override
