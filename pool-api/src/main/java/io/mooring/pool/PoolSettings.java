@@ -172,15 +172,18 @@ public final class PoolSettings {
    * How long a blocking acquirer that waits for a connection may be overtaken by acquirers that
    * arrive after it. Default 200 µs; ZERO means strict arrival order.
    *
-   * <p>While the oldest waiter has waited less than this, a returned connection goes back to the
-   * idle set, where a running thread (typically the one that returned it) takes it at once, instead
-   * of being handed to the parked waiter: a saturated destination then costs no park and wake-up per
-   * lease. Once a waiter has waited this long, returned connections are handed to the waiters in
-   * arrival order again, and no later acquirer is served before it (bar at most one acquire per
-   * thread already past its check). The promise: no waiter starves, and no waiter waits longer than
-   * this beyond its turn in arrival order for a connection that was idle. Asynchronous acquirers
-   * ({@code acquire(destination)} futures) are always served in arrival order; waiters among
-   * themselves are always served in arrival order. At most 1 s.
+   * <p>While the oldest waiter has waited less than this, a connection returned after a lease
+   * shorter than this goes back to the idle set, where a running thread (typically the one that
+   * returned it, right back) takes it, instead of being handed to the parked waiter: a saturated
+   * destination then costs no park and wake-up per lease. A connection returned after a longer
+   * lease goes to the oldest waiter at once. Once a waiter has waited this long, returned
+   * connections go to the waiters in arrival order again and no later acquirer is served before it
+   * (bar at most one acquire per thread already past its check); a connection left idle for a
+   * barger that did not come is then taken by the waiter itself. The promise: no waiter starves; it
+   * waits at most this window plus what strict arrival order makes it wait from then on, and is
+   * never left waiting longer than this while a connection is idle. Asynchronous acquirers
+   * ({@code acquire(destination)} futures) are always served in arrival order, and waiters are never
+   * overtaken by each other. PT0S to PT1S.
    */
   public Duration bargingWindow() {
     return bargingWindow;

@@ -787,10 +787,13 @@ final class Partition<C> {
     }
     pool.transport().onIdle(c.connection); // before anyone else can lease it
     if (c.cas(LEASED, IDLE)) {
-      // Within the oldest waiter's barging window the connection stays idle for a running
-      // acquirer (usually this thread, right back): no hand-off to a parked thread. The waiter
-      // takes it itself when its window ends if nobody did (windowEnded).
-      pushIdle(c, pending.get() > 0 && !mayBarge(now));
+      // After a short lease, within the oldest waiter's barging window, the connection stays idle
+      // for a running acquirer (usually this thread, right back): no hand-off to a parked thread.
+      // The waiter takes it itself when its window ends if nobody did (windowEnded). A thread that
+      // held it longer is likely busy elsewhere next: the waiter gets it at once.
+      boolean handOff =
+          pending.get() > 0 && (now - lease.leasedAt >= bargingNanos || !mayBarge(now));
+      pushIdle(c, handOff);
     }
   }
 
