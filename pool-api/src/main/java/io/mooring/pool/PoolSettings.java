@@ -181,8 +181,8 @@ public final class PoolSettings {
    * (bar at most one acquire per thread already past its check); a connection left idle for a
    * barger that did not come is then taken by the waiter itself. The promise: no waiter starves; it
    * waits at most this window plus what strict arrival order makes it wait from then on, and is
-   * never left waiting longer than this while a connection is idle. Asynchronous acquirers
-   * ({@code acquire(destination)} futures) are always served in arrival order, and waiters are never
+   * never left waiting longer than this while a connection is idle. Asynchronous acquirers ({@code
+   * acquire(destination)} futures) are always served in arrival order, and waiters are never
    * overtaken by each other. PT0S to PT1S.
    */
   public Duration bargingWindow() {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * window a connection returned after a short lease goes to a running acquirer; past it, waiters are
  * served in arrival order and nobody overtakes them. Time is the harness's fake ticker; the waiters
  * are real threads blocked in {@code acquire(destination, timeout)}, whose own window park is real
- * time, so the windows here are the maximum (1 s) where the test needs a waiter still in its window.
+ * time, so the windows here are the maximum (1 s) where the test needs a waiter still in its
+ * window.
  */
 class BargingTest {
   private static final Duration WINDOW = Duration.ofSeconds(1);
@@ -83,8 +84,7 @@ class BargingTest {
 
       held.close();
 
-      assertThat(waiter.get(WAIT.toSeconds(), SECONDS).connection())
-          .isSameAs(held.connection());
+      assertThat(waiter.get(WAIT.toSeconds(), SECONDS).connection()).isSameAs(held.connection());
     }
   }
 
@@ -96,8 +96,7 @@ class BargingTest {
 
       held.close(); // left idle for a barger that never comes
 
-      assertThat(waiter.get(WAIT.toSeconds(), SECONDS).connection())
-          .isSameAs(held.connection());
+      assertThat(waiter.get(WAIT.toSeconds(), SECONDS).connection()).isSameAs(held.connection());
       assertThat(h.pool.stats(A).pending()).isZero();
     }
   }
@@ -110,8 +109,7 @@ class BargingTest {
 
       held.close(); // handed straight to the waiter
 
-      assertThat(waiter.get(WAIT.toSeconds(), SECONDS).connection())
-          .isSameAs(held.connection());
+      assertThat(waiter.get(WAIT.toSeconds(), SECONDS).connection()).isSameAs(held.connection());
       assertThat(h.pool.acquire(A)).isNotDone();
     }
   }

@@ -37,6 +37,7 @@ class PoolSettingsTest {
     assertThat(s.maxDestinations()).isEqualTo(10_000);
     assertThat(s.shutdownGracePeriod()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.connectRetryBudget()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(s.bargingWindow()).isEqualTo(Duration.ofNanos(200_000));
     assertThat(s.isDefaultName()).isTrue();
   }
 
@@ -65,12 +66,17 @@ class PoolSettingsTest {
             .maxDestinations(5)
             .shutdownGracePeriod(Duration.ZERO)
             .connectRetryBudget(Duration.ofMillis(300))
+            .bargingWindow(Duration.ZERO)
             .build();
     assertThat(s.toBuilder().build()).hasToString(s.toString());
     assertThat(s.toBuilder().build().isDefaultName()).isFalse();
     assertThat(s.toString())
         .contains(
-            "name=orders", "maxLifetime=PT30M", "reuseOrder=FIFO", "connectRetryBudget=PT0.3S");
+            "name=orders",
+            "maxLifetime=PT30M",
+            "reuseOrder=FIFO",
+            "connectRetryBudget=PT0.3S",
+            "bargingWindow=PT0S");
   }
 
   static Stream<Arguments> invalid() {
@@ -125,7 +131,13 @@ class PoolSettingsTest {
             "connectRetryBudget is PT-0.001S; expected PT0S to PT10M"),
         bad(
             b -> b.connectRetryBudget(Duration.ofMinutes(11)),
-            "connectRetryBudget is PT11M; expected PT0S to PT10M"));
+            "connectRetryBudget is PT11M; expected PT0S to PT10M"),
+        bad(
+            b -> b.bargingWindow(Duration.ofNanos(-1)),
+            "bargingWindow is PT-0.000000001S; expected PT0S to PT1S"),
+        bad(
+            b -> b.bargingWindow(Duration.ofMillis(1001)),
+            "bargingWindow is PT1.001S; expected PT0S to PT1S"));
   }
 
   private static Arguments bad(UnaryOperator<PoolSettings.Builder> change, String message) {

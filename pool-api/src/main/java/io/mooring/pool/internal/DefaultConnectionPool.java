@@ -192,8 +192,8 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
   }
 
   /**
-   * Parks a blocking waiter for its barging window (at most its timeout), then puts it in turn if it
-   * was not served meanwhile. Returns the nanoseconds it waited.
+   * Parks a blocking waiter for its barging window (at most its timeout), then puts it in turn if
+   * it was not served meanwhile. Returns the nanoseconds it waited.
    */
   private long awaitWindow(Waiter<C> w, long timeoutNanos)
       throws InterruptedException, ExecutionException {
