@@ -38,13 +38,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The connections and waiters of one destination.
  *
- * <p>Lock-free. Leasing an idle connection is a deque poll and a state compare-and-set; giving it
- * back is the reverse. Matching waiters with connections is serialized by a work-in-progress
- * counter (only one thread drains at a time, the others leave their work to it), so waiters are
- * served in arrival order without a lock. No method calls the transport or completes a future while
- * it holds anything: the drain only decides, and acts (hands over, connects) once it has left.
- * Futures of asynchronous acquirers are completed on the pool's executor, never on the thread of a
- * transport, the scheduler or a caller that returns a connection.
+ * <p>Lock-free. Leasing an idle connection is a poll of {@link IdleConnections} and a state
+ * compare-and-set; giving it back is the reverse. Matching waiters with connections is serialized
+ * by a work-in-progress counter (only one thread drains at a time, the others leave their work to
+ * it), so waiters are served in arrival order without a lock. No method calls the transport or
+ * completes a future while it holds anything: the drain only decides, and acts (hands over,
+ * connects) once it has left. Futures of asynchronous acquirers are completed on the pool's
+ * executor, never on the thread of a transport, the scheduler or a caller that returns a
+ * connection.
+ *
+ * <p>Bounded barging ({@link PoolSettings#bargingWindow()}): while the oldest waiter is a blocking
+ * one within its window, a connection returned after a short lease goes back to the idle set
+ * instead of to the parked waiter, and an arriving acquirer may take it ({@link #mayBarge}); under
+ * saturation the running threads then cycle without a park and wake-up per lease. A waiter is put
+ * in turn when the pool's clock says its window has passed, or when its own timed park of one
+ * window ends ({@link #windowEnded}, which also serves a connection left idle for a barger that did
+ * not come); from then on no later acquirer is served before it. Waiters never overtake each other,
+ * and asynchronous acquirers are in turn from the start.
  *
  * <p>When connects are refused, a reconnect loop (at most one per destination, on the scheduler)
  * retries with backoff while the acquirers stay queued, until a connect succeeds or {@link
@@ -491,7 +501,7 @@ final class Partition<C> {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.DEBUG, "no local address for " + destination, e);
     }
-    c.idleSince = now;
+    c.idleSince(now);
     meters.opened();
     if (!c.cas(CONNECTING, LEASED)) {
       // The peer closed it before we could use it; onTransportClosed freed the slot and left the
@@ -727,7 +737,7 @@ final class Partition<C> {
     Throwable site =
         leakNanos > 0 ? new Throwable("lease of " + destination + " acquired here") : null;
     DefaultLease<C> lease = new DefaultLease<>(c, now, site, lastUse);
-    c.lease = lease;
+    c.lease(lease);
     pool.transport().onLeased(c.connection);
     return lease;
   }
@@ -736,7 +746,7 @@ final class Partition<C> {
   private void unlease(DefaultLease<C> lease) {
     PooledConnection<C> c = lease.pooled;
     c.uses--;
-    c.lease = null;
+    c.lease(null);
     makeIdle(c);
   }
 
@@ -772,8 +782,8 @@ final class Partition<C> {
   void release(DefaultLease<C> lease) {
     PooledConnection<C> c = lease.pooled;
     long now = pool.ticker().nanoTime();
-    c.lease = null;
-    c.idleSince = now; // the server's idle clock restarts at the end of the exchange
+    c.lease(null);
+    c.idleSince(now); // the server's idle clock restarts at the end of the exchange
     if (c.state() != LEASED) {
       return; // the peer closed it while leased; already counted and freed
     }
@@ -807,7 +817,7 @@ final class Partition<C> {
 
   void fail(DefaultLease<C> lease, Throwable cause) {
     PooledConnection<C> c = lease.pooled;
-    c.lease = null;
+    c.lease(null);
     LOG.log(System.Logger.Level.DEBUG, () -> "aborting " + c + " after a failed exchange", cause);
     closeNow(c, LEASED, CloseMode.ABORT, CloseReason.ERROR);
   }

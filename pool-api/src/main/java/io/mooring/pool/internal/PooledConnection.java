@@ -26,10 +26,15 @@ final class PooledConnection<C> implements ConnectionListener {
   static final int CLOSED = 4;
 
   private static final VarHandle STATE;
+  private static final VarHandle IDLE_SINCE;
+  private static final VarHandle LEASE;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(PooledConnection.class, "state", int.class);
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      STATE = lookup.findVarHandle(PooledConnection.class, "state", int.class);
+      IDLE_SINCE = lookup.findVarHandle(PooledConnection.class, "idleSince", long.class);
+      LEASE = lookup.findVarHandle(PooledConnection.class, "lease", DefaultLease.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -93,6 +98,19 @@ final class PooledConnection<C> implements ConnectionListener {
 
   boolean cas(int expect, int update) {
     return STATE.compareAndSet(this, expect, update);
+  }
+
+  /**
+   * Sets {@link #idleSince} without a full fence (a volatile store costs one per lease cycle): the
+   * owner writes it before the state change that publishes it, and readers read the state first.
+   */
+  void idleSince(long now) {
+    IDLE_SINCE.setRelease(this, now);
+  }
+
+  /** Sets {@link #lease}, like {@link #idleSince(long)}: leak detection may read it late. */
+  void lease(DefaultLease<C> lease) {
+    LEASE.setRelease(this, lease);
   }
 
   /** The transport saw the connection end by itself. */
