@@ -195,13 +195,10 @@ public final class DefaultConnectionPool<C> implements ConnectionPool<C> {
    * Parks a blocking waiter for its barging window (at most its timeout), then puts it in turn if
    * it was not served meanwhile. Returns the nanoseconds it waited.
    */
-  private long awaitWindow(Waiter<C> w, long timeoutNanos)
-      throws InterruptedException, ExecutionException {
+  private long awaitWindow(Waiter<C> w, long timeoutNanos) throws InterruptedException {
     long window = Math.min(settings.bargingWindow().toNanos(), timeoutNanos);
     long start = System.nanoTime();
-    try {
-      w.get(window, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
+    if (!w.awaitWindow(window)) {
       w.partition.windowEnded(w);
     }
     return System.nanoTime() - start;

@@ -3,6 +3,7 @@ package io.mooring.pool.internal;
 import io.mooring.pool.Lease;
 import io.mooring.pool.Scheduler;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * An acquirer waiting for a connection: the future the caller holds. Completing it in any way
@@ -28,6 +29,9 @@ final class Waiter<C> extends CompletableFuture<Lease<C>> {
    */
   volatile boolean inTurn;
 
+  /** The blocking acquirer's thread while it parks in {@link #awaitWindow}, else null. */
+  private volatile Thread parked;
+
   /**
    * What the draining thread decided for this waiter after taking it off the queue: the lease to
    * hand over, or null to open a connection for it; and the next waiter it decided for. Written and
@@ -44,11 +48,47 @@ final class Waiter<C> extends CompletableFuture<Lease<C>> {
     this.inTurn = !blocking || !partition.barging();
   }
 
+  /**
+   * Parks the calling thread, the blocking acquirer, until this future completes or {@code nanos}
+   * pass; returns whether it completed. Unlike {@code get(timeout)} it allocates nothing and throws
+   * no {@link java.util.concurrent.TimeoutException} when the time is up, which here is the usual
+   * outcome: a waiter's barging window ends once per wait.
+   *
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
+  boolean awaitWindow(long nanos) throws InterruptedException {
+    long deadline = System.nanoTime() + nanos;
+    parked = Thread.currentThread();
+    try {
+      while (!isDone()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        LockSupport.parkNanos(this, left);
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+      }
+      return true;
+    } finally {
+      parked = null;
+    }
+  }
+
+  private void wake() {
+    Thread t = parked;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
   @Override
   public boolean complete(Lease<C> lease) {
     if (!super.complete(lease)) {
       return false;
     }
+    wake();
     partition.onWaiterDone(this, null);
     return true;
   }
@@ -58,6 +98,7 @@ final class Waiter<C> extends CompletableFuture<Lease<C>> {
     if (!super.completeExceptionally(ex)) {
       return false;
     }
+    wake();
     partition.onWaiterDone(this, ex);
     return true;
   }
@@ -67,6 +108,7 @@ final class Waiter<C> extends CompletableFuture<Lease<C>> {
     if (!super.cancel(mayInterruptIfRunning)) {
       return false;
     }
+    wake();
     partition.onWaiterDone(this, null);
     return true;
   }
