@@ -211,6 +211,9 @@ final class Partition<C> {
         return null;
       }
       if (reserved > 0) {
+        // Not queued, so nobody can overtake it: no window to wait out, which would otherwise end
+        // the windows of the queued waiters too (windowEnded puts everyone ahead in turn).
+        waiter.inTurn = true;
         startTimer(waiter, timeoutNanos);
         connect(waiter, null, now);
         return waiter;
