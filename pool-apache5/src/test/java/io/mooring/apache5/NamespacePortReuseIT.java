@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mooring.pool.testing.NetworkNamespace;
 import io.mooring.pool.testing.NetworkNamespace.Result;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,21 +22,11 @@ class NamespacePortReuseIT {
 
   @BeforeEach
   void needsANamespace() throws InterruptedException {
-    String reason = NAMESPACE.unavailableReason();
-    if (reason != null) {
-      System.out.println("NamespacePortReuseIT skipped: " + reason);
-    }
-    Assumptions.assumeTrue(reason == null, reason);
+    NAMESPACE.assumeAvailable("NamespacePortReuseIT");
   }
 
   private static Result run(String... args) throws Exception {
-    Result r =
-        NAMESPACE.runJava(
-            System.getProperty("java.class.path"), NamespacePortReuseChild.class, args);
-    System.out.println(
-        "child " + String.join(" ", args) + ", exit " + r.exit() + ":\n" + r.output());
-    assertThat(r.exit()).as(r.output()).isZero();
-    return r;
+    return NAMESPACE.runChild(NamespacePortReuseChild.class, args);
   }
 
   @Test

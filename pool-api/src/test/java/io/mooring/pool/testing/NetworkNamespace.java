@@ -1,5 +1,7 @@
 package io.mooring.pool.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs a Java main in a new user and network namespace ({@code unshare -Urn}, which needs no root
@@ -53,6 +56,30 @@ public final class NetworkNamespace {
       return "unshare is not usable: " + e.getMessage();
     }
     return null;
+  }
+
+  /**
+   * Skips the calling test, printing why under {@code testName}, where such a namespace cannot be
+   * made here.
+   */
+  public void assumeAvailable(String testName) throws InterruptedException {
+    String reason = unavailableReason();
+    if (reason != null) {
+      System.out.println(testName + " skipped: " + reason);
+    }
+    Assumptions.assumeTrue(reason == null, reason);
+  }
+
+  /**
+   * Runs {@code main} with {@code args} on this JVM's class path inside the namespace, prints what
+   * it printed, and asserts that it exited 0.
+   */
+  public Result runChild(Class<?> main, String... args) throws Exception {
+    Result r = runJava(System.getProperty("java.class.path"), main, args);
+    System.out.println(
+        "child " + String.join(" ", args) + ", exit " + r.exit() + ":\n" + r.output());
+    assertThat(r.exit()).as(r.output()).isZero();
+    return r;
   }
 
   /** Runs {@code main} with {@code args} on {@code classPath} inside the namespace. */
