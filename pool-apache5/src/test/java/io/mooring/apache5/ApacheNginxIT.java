@@ -2,9 +2,7 @@ package io.mooring.apache5;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.testing.Await;
 import io.mooring.pool.testing.Nginx;
@@ -13,7 +11,6 @@ import io.mooring.pool.testing.TestCertificates;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,44 +30,13 @@ import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.io.CloseMode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Apache HttpClient 5 classic on {@link MooringConnectionManager} against a real nginx: every
  * TIME_WAIT and CLOSE_WAIT claim is read from the kernel's socket table.
  */
-class ApacheNginxIT {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
-  @TempDir Path dir;
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private Nginx nginx;
-
-  @BeforeEach
-  void needsTheKernelTable() {
-    assumeTrue(SocketTable.available(), "needs the kernel's socket table (/proc/net/tcp)");
-  }
-
-  @AfterEach
-  void stop() {
-    if (nginx != null) {
-      nginx.close();
-    }
-  }
-
-  private CloseableHttpClient client(PoolSettings settings) {
-    return HttpClients.custom()
-        .setConnectionManager(
-            MooringConnectionManager.builder()
-                .poolSettings(settings)
-                .meterRegistry(registry)
-                .build())
-        .build();
-  }
-
+class ApacheNginxIT extends NginxHarness {
   private static PoolSettings.Builder settings(int max) {
     return PoolSettings.builder()
         .maxConnectionsPerDestination(max)
@@ -80,12 +46,6 @@ class ApacheNginxIT {
 
   private double counter(String name, String tag, String value) {
     return registry.find(name).tags(tag, value).counters().stream()
-        .mapToDouble(c -> c.count())
-        .sum();
-  }
-
-  private double opened() {
-    return registry.find("mooring.connections.opened").counters().stream()
         .mapToDouble(c -> c.count())
         .sum();
   }

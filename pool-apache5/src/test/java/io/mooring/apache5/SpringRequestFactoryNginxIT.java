@@ -1,14 +1,11 @@
 package io.mooring.apache5;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.testing.Await;
 import io.mooring.pool.testing.Nginx;
 import io.mooring.pool.testing.SocketTable;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,11 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
@@ -32,31 +25,7 @@ import org.springframework.web.client.RestClient;
  * MooringConnectionManager}, as a Spring application wires it: a {@link RestClient} against nginx
  * closing every fifth request's connection. Socket counts are read from the kernel's table.
  */
-class SpringRequestFactoryNginxIT {
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
-  @TempDir Path dir;
-  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private Nginx nginx;
-
-  @BeforeEach
-  void needsTheKernelTable() {
-    assumeTrue(SocketTable.available(), "needs the kernel's socket table (/proc/net/tcp)");
-  }
-
-  @AfterEach
-  void stop() {
-    if (nginx != null) {
-      nginx.close();
-    }
-  }
-
-  private double opened() {
-    return registry.find("mooring.connections.opened").counters().stream()
-        .mapToDouble(c -> c.count())
-        .sum();
-  }
-
+class SpringRequestFactoryNginxIT extends NginxHarness {
   /** Runs {@code total} GETs of /hello from {@code threads} threads; returns the failures. */
   private static List<Throwable> load(RestClient rest, int threads, int total) throws Exception {
     List<Throwable> failures = new CopyOnWriteArrayList<>();
@@ -92,17 +61,11 @@ class SpringRequestFactoryNginxIT {
       throws Exception {
     nginx = Nginx.builder().keepaliveTimeout("60s").keepaliveRequests(5).start(dir);
     try (CloseableHttpClient client =
-        HttpClients.custom()
-            .setConnectionManager(
-                MooringConnectionManager.builder()
-                    .poolSettings(
-                        PoolSettings.builder()
-                            .maxConnectionsPerDestination(8)
-                            .shutdownGracePeriod(Duration.ofSeconds(2))
-                            .build())
-                    .meterRegistry(registry)
-                    .build())
-            .build()) {
+        client(
+            PoolSettings.builder()
+                .maxConnectionsPerDestination(8)
+                .shutdownGracePeriod(Duration.ofSeconds(2))
+                .build())) {
       RestClient rest =
           RestClient.builder()
               .requestFactory(new HttpComponentsClientHttpRequestFactory(client))
