@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mooring.http.testing.AnyRequest;
-import io.mooring.http.testing.RawServer;
+import io.mooring.http.testing.FineServerAndClient;
 import io.mooring.pool.testing.SocketTable;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A caller cannot frame the message or manage the connection: a request carrying {@code
@@ -22,33 +21,20 @@ import org.junit.jupiter.api.Test;
  * even opened, so no byte of a smuggled request reaches the server.
  */
 class RequestFramingIT {
-  private RawServer server;
-  private MooringHttpClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new RawServer((n, head) -> RawServer.ok("fine"));
-    client = MooringHttpClient.newBuilder().build();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    client.close();
-    server.close();
-  }
+  @RegisterExtension final FineServerAndClient wire = new FineServerAndClient();
 
   @Test
   void transferEncodingFromTheJdkBuilderIsRefusedBeforeAnyByteIsSent() {
     HttpRequest smuggle =
-        HttpRequest.newBuilder(server.uri("/upload"))
+        HttpRequest.newBuilder(wire.server().uri("/upload"))
             .header("Transfer-Encoding", "chunked")
             .POST(BodyPublishers.ofString("0\r\n\r\nGET /admin HTTP/1.1\r\nHost: x\r\n\r\n"))
             .build();
-    assertThatThrownBy(() -> client.send(smuggle, BodyHandlers.ofString()))
+    assertThatThrownBy(() -> wire.client().send(smuggle, BodyHandlers.ofString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("restricted header name: \"Transfer-Encoding\"")
-        .hasMessageContaining(server.uri("/upload").toString());
-    assertThatThrownBy(() -> client.sendAsync(smuggle, BodyHandlers.ofString()))
+        .hasMessageContaining(wire.server().uri("/upload").toString());
+    assertThatThrownBy(() -> wire.client().sendAsync(smuggle, BodyHandlers.ofString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Transfer-Encoding");
     assertNothingReachedTheServer();
@@ -61,10 +47,10 @@ class RequestFramingIT {
       HttpRequest r =
           new AnyRequest(
               "POST",
-              server.uri("/x"),
+              wire.server().uri("/x"),
               Map.of(name, List.of("chunked")),
               BodyPublishers.ofString("x"));
-      assertThatThrownBy(() -> client.send(r, BodyHandlers.ofString()))
+      assertThatThrownBy(() -> wire.client().send(r, BodyHandlers.ofString()))
           .as(name)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("restricted header name: \"" + name + "\"");
@@ -75,21 +61,21 @@ class RequestFramingIT {
   @Test
   void allowedHeadersStillGoOut() throws Exception {
     HttpRequest ok =
-        HttpRequest.newBuilder(server.uri("/ok"))
+        HttpRequest.newBuilder(wire.server().uri("/ok"))
             .header("TE", "trailers")
             .POST(BodyPublishers.ofString("body"))
             .build();
-    assertThat(client.send(ok, BodyHandlers.ofString()).body()).isEqualTo("fine");
-    assertThat(server.requests()).hasSize(1);
-    assertThat(server.requests().get(0))
+    assertThat(wire.client().send(ok, BodyHandlers.ofString()).body()).isEqualTo("fine");
+    assertThat(wire.server().requests()).hasSize(1);
+    assertThat(wire.server().requests().get(0))
         .containsIgnoringCase("te: trailers")
         .containsIgnoringCase("content-length: 4")
         .doesNotContainIgnoringCase("transfer-encoding");
   }
 
   private void assertNothingReachedTheServer() {
-    assertThat(server.connections()).isZero();
-    assertThat(server.requests()).isEmpty();
-    assertThat(SocketTable.clientSocketsAnyState(server.port())).isZero();
+    assertThat(wire.server().connections()).isZero();
+    assertThat(wire.server().requests()).isEmpty();
+    assertThat(SocketTable.clientSocketsAnyState(wire.server().port())).isZero();
   }
 }

@@ -2,7 +2,7 @@ package io.mooring.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mooring.http.testing.RawServer;
+import io.mooring.http.testing.FineServerAndClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarFile;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Mooring names itself on the wire as other clients do: a request without a {@code User-Agent} goes
@@ -20,37 +19,28 @@ import org.junit.jupiter.api.Test;
  * Implementation-Version}; a caller's own {@code User-Agent} goes out alone, unchanged.
  */
 class UserAgentIT {
-  private RawServer server;
-  private MooringHttpClient client;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new RawServer((n, head) -> RawServer.ok("fine"));
-    client = MooringHttpClient.newBuilder().build();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    client.close();
-    server.close();
-  }
+  @RegisterExtension final FineServerAndClient wire = new FineServerAndClient();
 
   @Test
   void aRequestWithoutUserAgentSendsMooringAndTheJarsVersion() throws Exception {
     String version = manifestVersion();
 
-    client.send(HttpRequest.newBuilder(server.uri("/plain")).build(), BodyHandlers.ofString());
+    wire.client()
+        .send(HttpRequest.newBuilder(wire.server().uri("/plain")).build(), BodyHandlers.ofString());
 
-    assertThat(userAgents(server.requests().get(0))).containsExactly("Mooring/" + version);
+    assertThat(userAgents(wire.server().requests().get(0))).containsExactly("Mooring/" + version);
   }
 
   @Test
   void theCallersUserAgentWins() throws Exception {
-    client.send(
-        HttpRequest.newBuilder(server.uri("/own")).header("User-Agent", "billing/2.1").build(),
-        BodyHandlers.ofString());
+    wire.client()
+        .send(
+            HttpRequest.newBuilder(wire.server().uri("/own"))
+                .header("User-Agent", "billing/2.1")
+                .build(),
+            BodyHandlers.ofString());
 
-    assertThat(userAgents(server.requests().get(0))).containsExactly("billing/2.1");
+    assertThat(userAgents(wire.server().requests().get(0))).containsExactly("billing/2.1");
   }
 
   /**
