@@ -14,13 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -63,39 +58,8 @@ class ApacheNginxIT extends NginxHarness {
   /** Runs {@code total} GETs of {@code path} from {@code threads} threads; returns the failures. */
   private List<Throwable> load(CloseableHttpClient client, String path, int threads, int total)
       throws Exception {
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        fs.add(
-            pool.submit(
-                () -> {
-                  while (next.getAndIncrement() < total) {
-                    try {
-                      assertThat(get(client, nginx.uri(path))).isEqualTo("200 hello");
-                    } catch (Throwable e) {
-                      failures.add(e);
-                    }
-                  }
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    return failures;
-  }
-
-  private void awaitNoClientSockets() {
-    Await.until(
-        "every client socket toward nginx to be gone",
-        WAIT,
-        () -> SocketTable.clientSocketsAnyState(nginx.port()) == 0,
-        () -> SocketTable.read().stream().filter(e -> e.remotePort() == nginx.port()).toList());
+    return load(
+        threads, total, () -> assertThat(get(client, nginx.uri(path))).isEqualTo("200 hello"));
   }
 
   @Test

@@ -7,14 +7,7 @@ import io.mooring.pool.testing.Await;
 import io.mooring.pool.testing.Nginx;
 import io.mooring.pool.testing.SocketTable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
@@ -26,36 +19,6 @@ import org.springframework.web.client.RestClient;
  * closing every fifth request's connection. Socket counts are read from the kernel's table.
  */
 class SpringRequestFactoryNginxIT extends NginxHarness {
-  /** Runs {@code total} GETs of /hello from {@code threads} threads; returns the failures. */
-  private static List<Throwable> load(RestClient rest, int threads, int total) throws Exception {
-    List<Throwable> failures = new CopyOnWriteArrayList<>();
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> fs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        fs.add(
-            pool.submit(
-                () -> {
-                  while (next.getAndIncrement() < total) {
-                    try {
-                      assertThat(rest.get().uri("/hello").retrieve().body(String.class))
-                          .isEqualTo("hello");
-                    } catch (Throwable e) {
-                      failures.add(e);
-                    }
-                  }
-                }));
-      }
-      for (Future<?> f : fs) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    return failures;
-  }
-
   @Test
   void restClientOnTheManagerThroughNginxClosingEveryFifthLeavesNoTimeWaitOrCloseWait()
       throws Exception {
@@ -71,7 +34,13 @@ class SpringRequestFactoryNginxIT extends NginxHarness {
               .requestFactory(new HttpComponentsClientHttpRequestFactory(client))
               .baseUrl(nginx.uri("/").toString())
               .build();
-      List<Throwable> failures = load(rest, 8, 1_000);
+      List<Throwable> failures =
+          load(
+              8,
+              1_000,
+              () ->
+                  assertThat(rest.get().uri("/hello").retrieve().body(String.class))
+                      .isEqualTo("hello"));
       System.out.printf(
           "Spring RestClient on Mooring, nginx closing every 5th: 1,000 GETs, %d failed,"
               + " %.0f connections, %d client TIME_WAIT%n",
@@ -85,11 +54,7 @@ class SpringRequestFactoryNginxIT extends NginxHarness {
           () -> SocketTable.clientCloseWait(nginx.port()) == 0,
           () -> SocketTable.clientCloseWait(nginx.port()) + " client CLOSE_WAIT");
     }
-    Await.until(
-        "every client socket toward nginx to be gone",
-        WAIT,
-        () -> SocketTable.clientSocketsAnyState(nginx.port()) == 0,
-        () -> SocketTable.read().stream().filter(e -> e.remotePort() == nginx.port()).toList());
+    awaitNoClientSockets();
     assertThat(SocketTable.clientTimeWait(nginx.port())).isZero();
     assertThat(SocketTable.clientCloseWait(nginx.port())).isZero();
   }
