@@ -1,12 +1,6 @@
 package io.mooring.apache5;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.mooring.pool.testing.NetworkNamespace;
-import io.mooring.pool.testing.NetworkNamespace.Result;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import io.mooring.pool.testing.NamespacePortReuseContract;
 
 /**
  * Apache's classic client on {@link MooringConnectionManager} through 500 ports: in a new network
@@ -17,27 +11,14 @@ import org.junit.jupiter.api.Test;
  * resets the connections it will not reuse, which leaves no TIME_WAIT on either side.) Skipped,
  * saying why, where a namespace cannot be made.
  */
-class NamespacePortReuseIT {
-  private static final NetworkNamespace NAMESPACE = new NetworkNamespace(500);
-
-  @BeforeEach
-  void needsANamespace() throws InterruptedException {
-    NAMESPACE.assumeAvailable("NamespacePortReuseIT");
+class NamespacePortReuseIT extends NamespacePortReuseContract {
+  @Override
+  protected Class<?> child() {
+    return NamespacePortReuseChild.class;
   }
 
-  private static Result run(String... args) throws Exception {
-    return NAMESPACE.runChild(NamespacePortReuseChild.class, args);
-  }
-
-  @Test
-  void twoThousandGetsEachOnANewConnectionThroughFiveHundredPortsWithoutAFailure()
-      throws Exception {
-    Result r = run();
-    Map<String, String> v = r.values();
-    assertThat(v.get("FAILED")).as(r.output()).isEqualTo("0");
-    assertThat(v.get("OK")).isEqualTo("2000");
-    assertThat(v.get("SERVED")).as("requests the server answered").isEqualTo("2000");
-    assertThat(Integer.parseInt(v.get("CONNECTIONS"))).as("connections").isEqualTo(2_000);
-    assertThat(v.get("CLIENT_TIME_WAIT")).isEqualTo("0");
+  @Override
+  protected String[] mooringArgs() {
+    return new String[0];
   }
 }

@@ -2,10 +2,8 @@ package io.mooring.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mooring.pool.testing.NetworkNamespace;
+import io.mooring.pool.testing.NamespacePortReuseContract;
 import io.mooring.pool.testing.NetworkNamespace.Result;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,28 +15,15 @@ import org.junit.jupiter.api.Test;
  * read the response, races the server and leaves client TIME_WAIT behind. Skipped, saying why,
  * where a namespace cannot be made.
  */
-class NamespacePortReuseIT {
-  private static final NetworkNamespace NAMESPACE = new NetworkNamespace(500);
-
-  @BeforeEach
-  void needsANamespace() throws InterruptedException {
-    NAMESPACE.assumeAvailable("NamespacePortReuseIT");
+class NamespacePortReuseIT extends NamespacePortReuseContract {
+  @Override
+  protected Class<?> child() {
+    return NamespacePortReuseChild.class;
   }
 
-  private static Result run(String... args) throws Exception {
-    return NAMESPACE.runChild(NamespacePortReuseChild.class, args);
-  }
-
-  @Test
-  void twoThousandGetsEachOnANewConnectionThroughFiveHundredPortsWithoutAFailure()
-      throws Exception {
-    Result r = run("1");
-    Map<String, String> v = r.values();
-    assertThat(v.get("FAILED")).as(r.output()).isEqualTo("0");
-    assertThat(v.get("OK")).isEqualTo("2000");
-    assertThat(v.get("SERVED")).as("requests the server answered").isEqualTo("2000");
-    assertThat(Integer.parseInt(v.get("CONNECTIONS"))).as("connections").isEqualTo(2_000);
-    assertThat(v.get("CLIENT_TIME_WAIT")).isEqualTo("0");
+  @Override
+  protected String[] mooringArgs() {
+    return new String[] {"1"};
   }
 
   @Test
