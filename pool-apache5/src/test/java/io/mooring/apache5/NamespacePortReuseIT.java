@@ -12,13 +12,7 @@ import io.mooring.pool.testing.NamespacePortReuseContract;
  * saying why, where a namespace cannot be made.
  */
 class NamespacePortReuseIT extends NamespacePortReuseContract {
-  @Override
-  protected Class<?> child() {
-    return NamespacePortReuseChild.class;
-  }
-
-  @Override
-  protected String[] mooringArgs() {
-    return new String[0];
+  NamespacePortReuseIT() {
+    super(NamespacePortReuseChild.class);
   }
 }

@@ -16,14 +16,8 @@ import org.junit.jupiter.api.Test;
  * where a namespace cannot be made.
  */
 class NamespacePortReuseIT extends NamespacePortReuseContract {
-  @Override
-  protected Class<?> child() {
-    return NamespacePortReuseChild.class;
-  }
-
-  @Override
-  protected String[] mooringArgs() {
-    return new String[] {"1"};
+  NamespacePortReuseIT() {
+    super(NamespacePortReuseChild.class, "1");
   }
 
   @Test

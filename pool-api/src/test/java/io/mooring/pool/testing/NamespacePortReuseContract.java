@@ -16,11 +16,17 @@ import org.junit.jupiter.api.Test;
 public abstract class NamespacePortReuseContract {
   private static final NetworkNamespace NAMESPACE = new NetworkNamespace(500);
 
-  /** The module's child main (built on {@link PortReuseChild}). */
-  protected abstract Class<?> child();
+  private final Class<?> child;
+  private final String[] mooringArgs;
 
-  /** The child's arguments for a run on Mooring with the server closing after every request. */
-  protected abstract String[] mooringArgs();
+  /**
+   * {@code child} is the module's main (built on {@link PortReuseChild}); {@code mooringArgs} its
+   * arguments for a run on Mooring with the server closing after every request.
+   */
+  protected NamespacePortReuseContract(Class<?> child, String... mooringArgs) {
+    this.child = child;
+    this.mooringArgs = mooringArgs;
+  }
 
   @BeforeEach
   void needsANamespace() throws InterruptedException {
@@ -29,13 +35,13 @@ public abstract class NamespacePortReuseContract {
 
   /** Runs the child with {@code args} in the namespace; asserts it exited 0. */
   protected Result run(String... args) throws Exception {
-    return NAMESPACE.runChild(child(), args);
+    return NAMESPACE.runChild(child, args);
   }
 
   @Test
   void twoThousandGetsEachOnANewConnectionThroughFiveHundredPortsWithoutAFailure()
       throws Exception {
-    Result r = run(mooringArgs());
+    Result r = run(mooringArgs);
     Map<String, String> v = r.values();
     assertThat(v.get("FAILED")).as(r.output()).isEqualTo("0");
     assertThat(v.get("OK")).isEqualTo("2000");
