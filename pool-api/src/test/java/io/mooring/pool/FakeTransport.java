@@ -71,10 +71,16 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
         throw new AssertionError("the pool closed " + c + " twice");
       }
       c.closedBy = mode == CloseMode.ABORT ? ClosedBy.ABORT : ClosedBy.LOCAL;
+      gone(c);
     }
-    gone(c);
   }
 
+  /**
+   * Stops counting {@code c} live; called while holding {@code c}'s lock together with setting
+   * {@link FakeConnection#closedBy}, so that a close by the pool that crosses the peer's sees the
+   * connection already uncounted, as the kernel would: else the pool frees the slot and opens
+   * another connection while the peer's close is still counted, a peak the limits never allowed.
+   */
   private void gone(FakeConnection c) {
     live.get(c.destination).decrementAndGet();
     liveTotal.decrementAndGet();
@@ -125,8 +131,8 @@ public final class FakeTransport implements Transport<FakeTransport.FakeConnecti
           return;
         }
         closedBy = ClosedBy.PEER;
+        transport.gone(this);
       }
-      transport.gone(this);
       listener.closed(ClosedBy.PEER, null);
     }
 
