@@ -244,9 +244,11 @@ final class RequestFlow<T> {
         LOG.log(
             System.Logger.Level.DEBUG,
             () -> "retrying " + req.method() + " " + req.uri() + " after " + cause);
-        // A stale connection found before a byte was written costs nothing to skip: each one
-        // leaves the pool, so this loop is bounded by the pool's size and needs no budget.
-        attempt(req, ex.wroteAny() ? retries + 1 : retries);
+        // A stale pooled connection found before a byte was written costs nothing to skip: each
+        // one leaves the pool, so this loop is bounded by the pool's size and needs no budget. A
+        // new connection always counts: a server that closes every connection it accepts would
+        // otherwise be retried for ever.
+        attempt(req, ex.reused && !ex.wroteAny() ? retries : retries + 1);
       } else {
         fail(cause);
       }
