@@ -1,5 +1,9 @@
 package io.mooring.pool;
 
+import static io.mooring.pool.internal.SettingRanges.between;
+import static io.mooring.pool.internal.SettingRanges.intRange;
+import static io.mooring.pool.internal.SettingRanges.positive;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -507,15 +511,16 @@ public final class PoolSettings {
       intRange("maxPendingAcquires", maxPendingAcquires, 0, 10_000_000);
       positive("acquireTimeout", acquireTimeout, ONE_DAY);
       positive("maxIdleTime", maxIdleTime, ONE_DAY);
-      zeroOrPositive("maxLifetime", maxLifetime, Duration.ofDays(365));
+      between("maxLifetime", maxLifetime, Duration.ZERO, Duration.ofDays(365));
       if (!(lifetimeJitter >= 0 && lifetimeJitter <= 0.5)) {
         throw new IllegalArgumentException(
             "lifetimeJitter is " + lifetimeJitter + "; expected a fraction in [0, 0.5]");
       }
       intRange("maxRequestsPerConnection", maxRequestsPerConnection, 0, Integer.MAX_VALUE);
       positive("retirementTimeout", retirementTimeout, Duration.ofMinutes(10));
-      zeroOrPositive("serverIdleTimeout", serverIdleTimeout, ONE_DAY);
-      zeroOrPositive("keepAliveSafetyMargin", keepAliveSafetyMargin, Duration.ofMinutes(10));
+      between("serverIdleTimeout", serverIdleTimeout, Duration.ZERO, ONE_DAY);
+      between(
+          "keepAliveSafetyMargin", keepAliveSafetyMargin, Duration.ZERO, Duration.ofMinutes(10));
       if (!serverIdleTimeout.isZero() && keepAliveSafetyMargin.compareTo(serverIdleTimeout) >= 0) {
         throw new IllegalArgumentException(
             "keepAliveSafetyMargin is "
@@ -524,33 +529,13 @@ public final class PoolSettings {
                 + serverIdleTimeout
                 + "; expected keepAliveSafetyMargin < serverIdleTimeout");
       }
-      zeroOrPositive("leakDetectionThreshold", leakDetectionThreshold, ONE_DAY);
+      between("leakDetectionThreshold", leakDetectionThreshold, Duration.ZERO, ONE_DAY);
       positive("destinationExpiry", destinationExpiry, ONE_DAY);
       intRange("maxDestinations", maxDestinations, 1, 10_000_000);
-      zeroOrPositive("shutdownGracePeriod", shutdownGracePeriod, Duration.ofHours(1));
-      zeroOrPositive("connectRetryBudget", connectRetryBudget, Duration.ofMinutes(10));
-      zeroOrPositive("bargingWindow", bargingWindow, Duration.ofSeconds(1));
+      between("shutdownGracePeriod", shutdownGracePeriod, Duration.ZERO, Duration.ofHours(1));
+      between("connectRetryBudget", connectRetryBudget, Duration.ZERO, Duration.ofMinutes(10));
+      between("bargingWindow", bargingWindow, Duration.ZERO, Duration.ofSeconds(1));
       return new PoolSettings(this);
-    }
-
-    private static void intRange(String setting, int value, int min, int max) {
-      if (value < min || value > max) {
-        throw new IllegalArgumentException(
-            setting + " is " + value + "; expected " + min + ".." + max);
-      }
-    }
-
-    private static void positive(String setting, Duration value, Duration max) {
-      if (value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(
-            setting + " is " + value + "; expected more than PT0S, at most " + max);
-      }
-    }
-
-    private static void zeroOrPositive(String setting, Duration value, Duration max) {
-      if (value.isNegative() || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(setting + " is " + value + "; expected PT0S to " + max);
-      }
     }
   }
 }
