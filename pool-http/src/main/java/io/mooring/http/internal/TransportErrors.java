@@ -99,7 +99,8 @@ final class TransportErrors {
     return same;
   }
 
-  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+  /** The first of {@code t} and its causes that is a {@code type}, or null. */
+  static <T extends Throwable> T find(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (type.isInstance(c)) {
         return type.cast(c);

@@ -31,19 +31,15 @@ final class UrlConnectionErrors {
     }
     // The client reports a name that does not resolve as a ConnectException (as the JDK client
     // does); the JDK's HttpURLConnection throws UnknownHostException, so look for it first.
-    for (Throwable c = failure; c != null; c = c.getCause()) {
-      if (c instanceof UnknownHostException) {
-        return c == failure
-            ? (UnknownHostException) c
-            : withCause(new UnknownHostException(url.getHost()), failure);
-      }
+    UnknownHostException unknown = TransportErrors.find(failure, UnknownHostException.class);
+    if (unknown != null) {
+      return unknown == failure
+          ? unknown
+          : withCause(new UnknownHostException(url.getHost()), failure);
     }
-    if (!(failure instanceof ConnectException)) {
-      for (Throwable c = failure.getCause(); c != null; c = c.getCause()) {
-        if (c instanceof ConnectException) {
-          return withCause(new ConnectException(c.getMessage() + ": " + url), failure);
-        }
-      }
+    ConnectException refused = TransportErrors.find(failure, ConnectException.class);
+    if (refused != null && refused != failure) {
+      return withCause(new ConnectException(refused.getMessage() + ": " + url), failure);
     }
     return failure instanceof IOException io ? io : new IOException(failure);
   }
