@@ -282,6 +282,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
     private Function<HttpRequest, String> uriTag = r -> "UNKNOWN";
     private boolean requestMetrics = true;
     private PortMonitor portMonitor;
+    private IoMode io = IoMode.EVENT_LOOP;
 
     private Builder() {}
 
@@ -302,6 +303,7 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
       b.uriTag = uriTag;
       b.requestMetrics = requestMetrics;
       b.portMonitor = portMonitor;
+      b.io = io;
       return b;
     }
 
@@ -323,7 +325,8 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
           maxResponseBodySize,
           uriTag,
           requestMetrics,
-          portMonitor);
+          portMonitor,
+          io);
     }
 
     @Override
@@ -462,6 +465,17 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
      */
     public Builder requestMetrics(boolean enabled) {
       this.requestMetrics = enabled;
+      return this;
+    }
+
+    /**
+     * Which threads do the socket I/O; default {@link IoMode#EVENT_LOOP}. {@link
+     * IoMode#CALLER_THREAD} suits clients whose callers block on every request anyway ({@code
+     * send}, the HttpURLConnection drop-in, OkHttp's {@code Call} API): each caller does its own
+     * exchange, with no thread hand-off.
+     */
+    public Builder io(IoMode mode) {
+      this.io = Objects.requireNonNull(mode, "io");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.mooring.http.internal;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mooring.http.IoMode;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.netty.NettySettings;
 import io.mooring.pool.ports.PortMonitor;
@@ -28,6 +29,7 @@ import javax.net.ssl.SSLParameters;
  * @param uriTag maps a request to the low-cardinality {@code uri} tag of the request timer
  * @param requestMetrics whether the client records the {@code http.client.requests} timer
  * @param portMonitor the kernel port monitor giving the pool its port back-pressure, or null
+ * @param io which threads do the socket I/O
  */
 public record ClientConfig(
     PoolSettings poolSettings,
@@ -42,4 +44,5 @@ public record ClientConfig(
     long maxResponseBodySize,
     Function<HttpRequest, String> uriTag,
     boolean requestMetrics,
-    PortMonitor portMonitor) {}
+    PortMonitor portMonitor,
+    IoMode io) {}
