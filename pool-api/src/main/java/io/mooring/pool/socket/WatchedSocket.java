@@ -53,6 +53,14 @@ public interface WatchedSocket extends WatchedConnection {
   void connect() throws IOException;
 
   /**
+   * As {@link #connect()}, each address tried within {@code timeout} instead of the transport's
+   * connect timeout (a per-request connect timeout).
+   *
+   * @throws IllegalArgumentException if {@code timeout} is not positive
+   */
+  void connect(java.time.Duration timeout) throws IOException;
+
+  /**
    * Attaches a connected channel in blocking mode that the protocol opened itself (for example
    * through its own connect logic). The socket owns it from now on.
    *

@@ -2,7 +2,12 @@ package io.mooring.http.internal;
 
 import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.Destination;
+import io.mooring.http.IoMode;
+import io.mooring.pool.Transport;
+import io.mooring.pool.netty.NettySettings;
 import io.mooring.pool.netty.NettyTransport;
+import io.mooring.pool.socket.SocketSettings;
+import io.mooring.pool.socket.SocketTransport;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.ClientAuth;
@@ -29,20 +34,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What a client runs on: its own {@link NettyTransport} (whose channels get the HTTP codec), its
- * own {@link ConnectionPool}, the executor for user code, a timer for request timeouts, and the
- * meters. Thread safe. {@link #close()} closes the pool, then the transport, then what the engine
+ * What a client runs on: its own transport (a {@link NettyTransport} whose channels get the HTTP
+ * codec, or for {@link IoMode#CALLER_THREAD} a {@link SocketTransport} of {@link HttpSocket}s), its
+ * own {@link ConnectionPool}, the executor for user code, a timer for timeouts, and the meters. Thread safe. {@link #close()} closes the pool, then the transport, then what the engine
  * created itself (never a user's executor).
  */
 public final class HttpEngine implements AutoCloseable {
   private final ClientConfig config;
-  private final NettyTransport transport;
-  private final ConnectionPool<Channel> pool;
+  private final AutoCloseable transport;
+  private final ConnectionPool<?> pool;
+  private final ConnectionPool<Channel> channels;
+  private final ConnectionPool<HttpSocket> sockets;
+  private volatile TlsLayer tls;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final Timer timer;
   private final HttpMetrics metrics;
-  private final Set<RequestFlow<?>> inFlight = ConcurrentHashMap.newKeySet();
+  private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch terminated = new CountDownLatch(1);
 
@@ -55,6 +63,60 @@ public final class HttpEngine implements AutoCloseable {
    */
   public HttpEngine(ClientConfig config, Executor userExecutor) {
     this.config = config;
+    AutoCloseable builtTransport;
+    ConnectionPool<Channel> builtChannels = null;
+    ConnectionPool<HttpSocket> builtSockets = null;
+    if (config.io() == IoMode.CALLER_THREAD) {
+      SocketTransport<HttpSocket> st = socketTransport(config);
+      builtTransport = st;
+      try {
+        builtSockets = newPool(config, st);
+      } catch (RuntimeException | Error e) {
+        closeAfterFailedBuild(null, st, e);
+        throw e;
+      }
+    } else {
+      NettyTransport nt = nettyTransport(config);
+      builtTransport = nt;
+      try {
+        builtChannels = newPool(config, nt);
+      } catch (RuntimeException | Error e) {
+        closeAfterFailedBuild(null, nt, e);
+        throw e;
+      }
+    }
+    ConnectionPool<?> builtPool = builtChannels != null ? builtChannels : builtSockets;
+    // From here on the transport is ours: if what follows fails (a meter that cannot be
+    // registered), close it before rethrowing, or its threads and descriptors would outlive a
+    // client that was never returned.
+    try {
+      this.metrics =
+          new HttpMetrics(
+              config.meterRegistry(), config.uriTag(), builtPool.name(), config.requestMetrics());
+    } catch (RuntimeException | Error e) {
+      closeAfterFailedBuild(builtPool, builtTransport, e);
+      throw e;
+    }
+    this.transport = builtTransport;
+    this.channels = builtChannels;
+    this.sockets = builtSockets;
+    this.pool = builtPool;
+    if (userExecutor == null) {
+      this.ownedExecutor = Executors.newCachedThreadPool(new DaemonThreadFactory("mooring-http"));
+      this.executor = ownedExecutor;
+    } else {
+      this.ownedExecutor = null;
+      this.executor = userExecutor;
+    }
+    // Nearly every request arms a timeout and cancels it soon after: a wheel makes both a lock-free
+    // enqueue with no wake-up of the timer thread, where a ScheduledThreadPoolExecutor takes a lock
+    // and re-sorts its heap twice per request. Timeouts fire within one 10 ms tick.
+    this.timer =
+        new HashedWheelTimer(
+            new DaemonThreadFactory("mooring-http-timer"), 10, TimeUnit.MILLISECONDS, 512);
+  }
+
+  private static NettyTransport nettyTransport(ClientConfig config) {
     NettyTransport.Builder tb =
         NettyTransport.builder()
             .settings(config.nettySettings())
@@ -90,43 +152,32 @@ public final class HttpEngine implements AutoCloseable {
         throw new IllegalStateException("no default SSLContext", e);
       }
     }
-    this.transport = tb.build();
-    // From here on the transport is ours: if what follows fails (a pool name taken on the
-    // registry, a meter that cannot be registered), close it before rethrowing, or its event loops
-    // and their descriptors would outlive a client that was never returned.
-    ConnectionPool<Channel> builtPool = null;
-    try {
-      builtPool = newPool(config, transport);
-      this.metrics =
-          new HttpMetrics(
-              config.meterRegistry(), config.uriTag(), builtPool.name(), config.requestMetrics());
-    } catch (RuntimeException | Error e) {
-      closeAfterFailedBuild(builtPool, transport, e);
-      throw e;
-    }
-    this.pool = builtPool;
-    if (userExecutor == null) {
-      this.ownedExecutor = Executors.newCachedThreadPool(new DaemonThreadFactory("mooring-http"));
-      this.executor = ownedExecutor;
-    } else {
-      this.ownedExecutor = null;
-      this.executor = userExecutor;
-    }
-    // Nearly every request arms a timeout and cancels it soon after: a wheel makes both a lock-free
-    // enqueue with no wake-up of the timer thread, where a ScheduledThreadPoolExecutor takes a lock
-    // and re-sorts its heap twice per request. Timeouts fire within one 10 ms tick.
-    this.timer =
-        new HashedWheelTimer(
-            new DaemonThreadFactory("mooring-http-timer"), 10, TimeUnit.MILLISECONDS, 512);
+    return tb.build();
   }
 
-  private static ConnectionPool<Channel> newPool(ClientConfig config, NettyTransport transport) {
+  /**
+   * The caller-thread transport: the Netty settings that apply to a blocking socket (connect
+   * timeout, TCP_NODELAY, SO_KEEPALIVE) carry over; event-loop ones have no meaning there.
+   */
+  private static SocketTransport<HttpSocket> socketTransport(ClientConfig config) {
+    NettySettings ns = config.nettySettings();
+    SocketSettings ss =
+        SocketSettings.builder()
+            .connectTimeout(ns.connectTimeout())
+            .tcpNoDelay(ns.tcpNoDelay())
+            .soKeepAlive(ns.soKeepAlive())
+            .build();
+    int maxHead = config.maxResponseHeaderSize();
+    return SocketTransport.<HttpSocket>builder(s -> new HttpSocket(s, maxHead)).settings(ss).build();
+  }
+
+  private static <C> ConnectionPool<C> newPool(ClientConfig config, Transport<C> transport) {
     // The pool's default completion executor, though RequestFlow's acquire callback runs no user
     // code: completed directly on the event loop that connected, a waiting request goes out within
     // microseconds of the connect, before a stopping server's close of a connection it has just
     // accepted arrives, and a request written on a new connection is not retried (NginxRestartIT
     // without connect retries then sees resets). Direct completion needs that rule first.
-    ConnectionPool.Builder<Channel> pb =
+    ConnectionPool.Builder<C> pb =
         ConnectionPool.builder(transport).settings(config.poolSettings());
     if (config.meterRegistry() != null) {
       pb.meterRegistry(config.meterRegistry());
@@ -138,7 +189,7 @@ public final class HttpEngine implements AutoCloseable {
   }
 
   private static void closeAfterFailedBuild(
-      ConnectionPool<Channel> pool, NettyTransport transport, Throwable failure) {
+      ConnectionPool<?> pool, AutoCloseable transport, Throwable failure) {
     try {
       if (pool != null) {
         pool.close();
@@ -148,7 +199,7 @@ public final class HttpEngine implements AutoCloseable {
     } finally {
       try {
         transport.close();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         failure.addSuppressed(e);
       }
     }
@@ -160,15 +211,33 @@ public final class HttpEngine implements AutoCloseable {
   }
 
   /** The pool; owned by the engine. */
-  public ConnectionPool<Channel> pool() {
+  public ConnectionPool<?> pool() {
     return pool;
   }
 
-  /** The transport; owned by the engine. */
-  public NettyTransport transport() {
-    return transport;
+  /** The event-loop pool ({@link IoMode#EVENT_LOOP}). */
+  ConnectionPool<Channel> channels() {
+    return channels;
   }
 
+  /** The caller-thread pool ({@link IoMode#CALLER_THREAD}). */
+  ConnectionPool<HttpSocket> sockets() {
+    return sockets;
+  }
+
+  /** The TLS layer for {@code dest} on the caller-thread path; null for plain HTTP. */
+  TlsLayer tls(Destination dest) {
+    if (!dest.scheme().equals("https")) {
+      return null;
+    }
+    TlsLayer t = tls;
+    if (t == null) {
+      // Made at the first https request: the JDK's default context loads its trust store.
+      t = TlsLayer.of(config);
+      tls = t;
+    }
+    return t;
+  }
   /** Where user code runs: callbacks, body subscribers, body publishers. */
   public Executor executor() {
     return executor;
@@ -213,14 +282,29 @@ public final class HttpEngine implements AutoCloseable {
     if (shut) {
       return refused(request);
     }
+    if (sockets != null) {
+      BlockingFlow<T> flow = new BlockingFlow<>(this, request, handler, redirect, timeouts);
+      if (!track(flow)) {
+        return refused(request);
+      }
+      return blocking ? flow.runHere() : flow.runOn(executor);
+    }
     RequestFlow<T> flow = new RequestFlow<>(this, request, handler, redirect, blocking, timeouts);
-    inFlight.add(flow);
-    if (shut) { // a shutdown between the check and the add may have seen no request in flight
-      inFlight.remove(flow);
+    if (!track(flow)) {
       return refused(request);
     }
     flow.start();
     return flow.result();
+  }
+
+  /** Adds {@code flow} to the requests in flight unless the engine is shut; whether it was. */
+  private boolean track(InFlight flow) {
+    inFlight.add(flow);
+    if (shut) { // a shutdown between the check and the add may have seen no request in flight
+      inFlight.remove(flow);
+      return false;
+    }
+    return true;
   }
 
   private static <T> CompletableFuture<T> refused(HttpRequest request) {
@@ -233,7 +317,7 @@ public final class HttpEngine implements AutoCloseable {
   }
 
   /** A flow ended: its result is complete and its last exchange gave its connection back. */
-  void finished(RequestFlow<?> flow) {
+  void finished(InFlight flow) {
     if (inFlight.remove(flow) && shut && inFlight.isEmpty()) {
       terminateInBackground();
     }
@@ -257,7 +341,7 @@ public final class HttpEngine implements AutoCloseable {
    */
   public void shutdownNow() {
     shut = true;
-    for (RequestFlow<?> flow : inFlight) {
+    for (InFlight flow : inFlight) {
       flow.abortNow(
           new IOException(
               "client shut down now; "
@@ -317,7 +401,7 @@ public final class HttpEngine implements AutoCloseable {
       pool.close();
     } finally {
       try {
-        transport.close();
+        closeTransport();
       } finally {
         timer.stop();
         if (ownedExecutor != null) {
@@ -325,6 +409,16 @@ public final class HttpEngine implements AutoCloseable {
         }
         terminated.countDown();
       }
+    }
+  }
+
+  private void closeTransport() {
+    try {
+      transport.close();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the transport failed", e);
     }
   }
 

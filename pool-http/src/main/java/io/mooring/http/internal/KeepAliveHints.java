@@ -33,7 +33,34 @@ final class KeepAliveHints {
       lease.peerWillClose();
       return;
     }
-    String ka = response.headers().get("keep-alive");
+    applyKeepAlive(response.headers().get("keep-alive"), lease);
+  }
+
+  /** As {@link #serverWillClose(HttpResponse)}, for a head read by the caller-thread path. */
+  static boolean serverWillClose(boolean http10, java.net.http.HttpHeaders headers) {
+    boolean close = false;
+    boolean keepAlive = false;
+    for (String v : headers.allValues("connection")) {
+      for (String token : v.split(",")) {
+        String t = token.trim();
+        close |= t.equalsIgnoreCase("close");
+        keepAlive |= t.equalsIgnoreCase("keep-alive");
+      }
+    }
+    return close || http10 && !keepAlive;
+  }
+
+  /** As {@link #apply(HttpResponse, Lease)}, for a head read by the caller-thread path. */
+  static void apply(boolean http10, java.net.http.HttpHeaders headers, Lease<?> lease) {
+    if (serverWillClose(http10, headers)) {
+      lease.peerWillClose();
+      return;
+    }
+    applyKeepAlive(headers.firstValue("keep-alive").orElse(null), lease);
+  }
+
+  /** Passes {@code Keep-Alive: timeout=N, max=M} (null: absent) to {@code lease}. */
+  private static void applyKeepAlive(String ka, Lease<?> lease) {
     if (ka == null) {
       return;
     }

@@ -1,33 +1,19 @@
 package io.mooring.http.internal;
 
-import io.mooring.http.MalformedResponseException;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
 import io.netty.channel.Channel;
 import io.netty.util.Timeout;
 import java.io.IOException;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.HttpRetryException;
-import java.net.MalformedURLException;
-import java.net.PasswordAuthentication;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,27 +35,11 @@ import java.util.concurrent.TimeUnit;
  *
  * @param <T> the body type
  */
-final class RequestFlow<T> {
+final class RequestFlow<T> implements InFlight {
   private static final System.Logger LOG = System.getLogger(RequestFlow.class.getName());
-  private static final int MAX_REDIRECTS = 5;
-
-  /**
-   * A caller's headers that never follow a redirect to another origin: credentials and what names
-   * the caller's origin, as recent JDK clients strip them (Go and curl strip the credentials).
-   */
-  private static final Set<String> CROSS_ORIGIN_STRIPPED =
-      Set.of("authorization", "cookie", "origin", "referer");
-
-  /**
-   * Retries allowed per request: each one needs the failed attempt to have been on a reused
-   * connection, so a fresh connection's failure is never retried.
-   */
-  private static final int MAX_RETRIES = 3;
-
   private final HttpEngine engine;
   private final HttpRequest original;
   private final HttpResponse.BodyHandler<T> handler;
-  private final HttpClient.Redirect redirectPolicy;
   private final boolean blocking;
   private final PhaseTimeouts phaseTimeouts;
   private final boolean inline;
@@ -79,11 +49,8 @@ final class RequestFlow<T> {
   private volatile Future<?> acquiring;
   private volatile Timeout timeout;
   private volatile Timeout headTimer;
+  private final FlowRules rules;
   private HttpResponse<T> previous;
-  private int redirects;
-  private boolean authTried;
-  private String authorization;
-  private URI authorizedOrigin;
 
   RequestFlow(
       HttpEngine engine,
@@ -95,7 +62,7 @@ final class RequestFlow<T> {
     this.engine = engine;
     this.original = request;
     this.handler = Objects.requireNonNull(handler, "responseBodyHandler");
-    this.redirectPolicy = redirectPolicy;
+    this.rules = new FlowRules(engine.config(), request, redirectPolicy);
     this.blocking = blocking;
     this.phaseTimeouts = phaseTimeouts;
     this.inline =
@@ -108,8 +75,8 @@ final class RequestFlow<T> {
     return result;
   }
 
-  /** The request as the caller gave it. */
-  HttpRequest request() {
+  @Override
+  public HttpRequest request() {
     return original;
   }
 
@@ -150,12 +117,12 @@ final class RequestFlow<T> {
     Destination dest = HttpEngine.destinationOf(req.uri());
     Map<String, String> extra;
     try {
-      extra = extraHeaders(req);
+      extra = rules.extraHeaders(req);
     } catch (IOException | RuntimeException e) {
       fail(e);
       return;
     }
-    CompletableFuture<Lease<Channel>> f = engine.pool().acquire(dest);
+    CompletableFuture<Lease<Channel>> f = engine.channels().acquire(dest);
     acquiring = f;
     Timeout connectTimer = schedule(phaseTimeouts.connect(), () -> connectTimedOut(f, dest));
     f.whenComplete(
@@ -239,16 +206,14 @@ final class RequestFlow<T> {
     cancel(headTimer);
     if (e != null) {
       Throwable cause = unwrap(e);
-      if (canRetry(req, ex, retries, cause)) {
+      if (!result.isDone()
+          && FlowRules.canRetry(
+              req, ex.reused, ex.wroteAny(), ex.responseStarted(), retries, cause)) {
         engine.metrics().retried(ex.destination());
         LOG.log(
             System.Logger.Level.DEBUG,
             () -> "retrying " + req.method() + " " + req.uri() + " after " + cause);
-        // A stale pooled connection found before a byte was written costs nothing to skip: each
-        // one leaves the pool, so this loop is bounded by the pool's size and needs no budget. A
-        // new connection always counts: a server that closes every connection it accepts would
-        // otherwise be retried for ever.
-        attempt(req, ex.reused && !ex.wroteAny() ? retries : retries + 1);
+        attempt(req, FlowRules.retriesAfter(ex.reused, ex.wroteAny(), retries));
       } else {
         fail(cause);
       }
@@ -259,11 +224,7 @@ final class RequestFlow<T> {
       return;
     }
     try {
-      storeCookies(req, head.headers());
-      HttpRequest next = redirectOf(req, head);
-      if (next == null) {
-        next = authenticationRetry(req, head);
-      }
+      HttpRequest next = rules.next(req, head);
       if (next != null) {
         ex.deliverBody(HttpResponse.BodySubscribers.discarding(), this::fail);
         previous = new PooledResponse<>(req, head, null, previous);
@@ -298,183 +259,14 @@ final class RequestFlow<T> {
         });
   }
 
-  private boolean canRetry(HttpRequest req, Exchange ex, int retries, Throwable cause) {
-    if (ex.responseStarted() || result.isDone()) {
-      return false;
-    }
-    if (!ex.reused && (ex.wroteAny() || retries >= MAX_RETRIES)) {
-      // A new connection is retried only if it ended before a byte of the request went out (a
-      // restarting server closed it as it accepted it): nothing was sent, so always safe; once.
-      return false;
-    }
-    if (ex.wroteAny() && retries >= MAX_RETRIES) {
-      return false;
-    }
-    if (!(cause instanceof IOException)
-        || cause instanceof HttpTimeoutException
-        || cause instanceof MalformedResponseException
-        || cause instanceof RequestBodyException) {
-      return false;
-    }
-    return !ex.wroteAny() || BodyReplay.retryableAfterWrite(req);
-  }
-
-  private HttpRequest redirectOf(HttpRequest req, ResponseHead head) throws IOException {
-    int code = head.statusCode();
-    if (redirectPolicy == HttpClient.Redirect.NEVER
-        || !(code == 301 || code == 302 || code == 303 || code == 307 || code == 308)) {
-      return null;
-    }
-    Optional<String> location = head.headers().firstValue("location");
-    if (location.isEmpty()) {
-      return null;
-    }
-    if (++redirects > MAX_REDIRECTS) {
-      throw new IOException(
-          "too many redirects (" + MAX_REDIRECTS + ") starting at " + original.uri());
-    }
-    URI target;
-    try {
-      target = req.uri().resolve(location.get());
-    } catch (IllegalArgumentException e) {
-      throw badLocation(req, head, location.get(), e);
-    }
-    String scheme = target.getScheme() == null ? "" : target.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https"))) {
-      return null;
-    }
-    try {
-      RequestValidator.validateUri(target);
-    } catch (IllegalArgumentException e) {
-      throw badLocation(req, head, location.get(), e);
-    }
-    if (redirectPolicy == HttpClient.Redirect.NORMAL
-        && req.uri().getScheme().equalsIgnoreCase("https")
-        && scheme.equals("http")) {
-      return null;
-    }
-    boolean toGet =
-        code == 303 && !req.method().equals("HEAD")
-            || (code == 301 || code == 302) && req.method().equals("POST");
-    if (!toGet && !BodyReplay.replayable(req)) {
-      return null; // the body cannot be sent again: hand the redirect to the caller
-    }
-    boolean sameOrigin = sameOrigin(req.uri(), target);
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(
-                req,
-                (n, v) -> sameOrigin || !CROSS_ORIGIN_STRIPPED.contains(n.toLowerCase(Locale.ROOT)))
-            .uri(target);
-    if (toGet) {
-      b.GET();
-    }
-    return b.build();
-  }
-
-  private static IOException badLocation(
-      HttpRequest req, ResponseHead head, String location, IllegalArgumentException e) {
-    return new IOException(
-        "cannot follow the "
-            + head.statusCode()
-            + " redirect from "
-            + req.method()
-            + " "
-            + req.uri()
-            + ": bad Location \""
-            + location
-            + "\" ("
-            + e.getMessage()
-            + ")",
-        e);
-  }
-
-  private HttpRequest authenticationRetry(HttpRequest req, ResponseHead head)
-      throws HttpRetryException {
-    Authenticator auth = engine.config().authenticator();
-    if (head.statusCode() != 401 || auth == null || authTried) {
-      return null;
-    }
-    String challenge = head.headers().firstValue("www-authenticate").orElse("");
-    if (!challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-      return null;
-    }
-    if (!BodyReplay.replayable(req)) {
-      // As the JDK's HttpURLConnection in streaming mode: the body is gone, so the request cannot
-      // be sent again with credentials. Checked before asking the Authenticator (it may prompt).
-      throw new HttpRetryException(
-          "cannot retry due to server authentication, in streaming mode: the body of "
-              + req.method()
-              + " "
-              + req.uri()
-              + " cannot be sent again",
-          401);
-    }
-    authTried = true;
-    String realm = "";
-    int r = challenge.toLowerCase(Locale.ROOT).indexOf("realm=");
-    if (r >= 0) {
-      realm = challenge.substring(r + 6).replace("\"", "").split(",")[0];
-    }
-    URI uri = req.uri();
-    PasswordAuthentication pa;
-    try {
-      pa =
-          auth.requestPasswordAuthenticationInstance(
-              uri.getHost(),
-              null,
-              HttpEngine.destinationOf(uri).port(),
-              uri.getScheme(),
-              realm,
-              "Basic",
-              uri.toURL(),
-              Authenticator.RequestorType.SERVER);
-    } catch (MalformedURLException e) {
-      return null;
-    }
-    if (pa == null) {
-      return null;
-    }
-    String token = pa.getUserName() + ":" + new String(pa.getPassword());
-    authorization =
-        "Basic " + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8));
-    authorizedOrigin = uri;
-    return req;
-  }
-
-  private Map<String, String> extraHeaders(HttpRequest req) throws IOException {
-    Map<String, String> extra = new LinkedHashMap<>();
-    CookieHandler cookies = engine.config().cookieHandler();
-    if (cookies != null) {
-      Map<String, List<String>> got = cookies.get(req.uri(), req.headers().map());
-      for (Map.Entry<String, List<String>> e : got.entrySet()) {
-        if (e.getKey().equalsIgnoreCase("cookie") && !e.getValue().isEmpty()) {
-          String v = String.join("; ", e.getValue());
-          RequestValidator.validateHeaderValue("Cookie", v);
-          extra.put("Cookie", v);
-        }
-      }
-    }
-    if (authorization != null && sameOrigin(authorizedOrigin, req.uri())) {
-      extra.put("Authorization", authorization);
-    }
-    return extra;
-  }
-
-  private void storeCookies(HttpRequest req, HttpHeaders headers) throws IOException {
-    CookieHandler cookies = engine.config().cookieHandler();
-    if (cookies != null) {
-      cookies.put(req.uri(), headers.map());
-    }
-  }
-
   private void timedOut(HttpTimeoutException e) {
     if (fail(e)) {
       abortInFlight(e);
     }
   }
 
-  /** Fails the request, if it is not done yet, and aborts its exchange, body included. */
-  void abortNow(Throwable e) {
+  @Override
+  public void abortNow(Throwable e) {
     fail(e);
     abortInFlight(e);
   }
@@ -529,12 +321,6 @@ final class RequestFlow<T> {
   private void cancelTimeout() {
     cancel(timeout);
     cancel(headTimer);
-  }
-
-  private static boolean sameOrigin(URI a, URI b) {
-    return a != null
-        && b != null
-        && HttpEngine.destinationOf(a).equals(HttpEngine.destinationOf(b));
   }
 
   static Throwable unwrap(Throwable t) {

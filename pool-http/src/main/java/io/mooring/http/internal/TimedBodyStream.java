@@ -57,7 +57,21 @@ final class TimedBodyStream extends InputStream
    * each read (0: wait for ever), so a timeout changed after the response arrived still counts.
    */
   static HttpResponse.BodyHandler<InputStream> handler(IntSupplier timeoutMillis, URL url) {
-    return info -> new TimedBodyStream(timeoutMillis, url);
+    return new Handler(timeoutMillis, url);
+  }
+
+  /**
+   * The handler, a type of its own so that the caller-thread path can recognise it and read the
+   * socket directly with the same per-read timeout ({@link SocketBodyStream}).
+   *
+   * @param timeoutMillis the read timeout, read at each read (0: none)
+   * @param url the URL the response is for, named in failures
+   */
+  record Handler(IntSupplier timeoutMillis, URL url) implements HttpResponse.BodyHandler<InputStream> {
+    @Override
+    public HttpResponse.BodySubscriber<InputStream> apply(HttpResponse.ResponseInfo info) {
+      return new TimedBodyStream(timeoutMillis, url);
+    }
   }
 
   // ---------------------------------------------------------------- subscriber side

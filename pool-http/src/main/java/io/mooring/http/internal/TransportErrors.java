@@ -89,6 +89,26 @@ final class TransportErrors {
     return new IOException("cannot get a connection to " + dest + ": " + err, err);
   }
 
+  /**
+   * As {@link #connect}, for a connect the caller-thread path made itself: a timed out connect or
+   * handshake is an {@link HttpConnectTimeoutException}, a failed handshake its {@link
+   * SSLException}, every other failure (refused, unreachable, unknown host) a {@link
+   * ConnectException} naming {@code dest}.
+   */
+  static IOException socketConnect(IOException err, Destination dest) {
+    if (err instanceof java.net.SocketTimeoutException) {
+      HttpConnectTimeoutException e = new HttpConnectTimeoutException(err.getMessage());
+      e.initCause(err);
+      return e;
+    }
+    if (err instanceof SSLException || err instanceof ConnectException) {
+      return err;
+    }
+    ConnectException e = new ConnectException("cannot connect to " + dest + ": " + err.getMessage());
+    e.initCause(err);
+    return e;
+  }
+
   /** An exception of {@code ssl}'s JDK type (handshake or not) with {@code message}. */
   private static SSLException sameType(SSLException ssl, String message, Throwable cause) {
     SSLException same =

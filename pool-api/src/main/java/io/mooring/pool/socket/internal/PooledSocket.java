@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -119,6 +120,15 @@ public final class PooledSocket implements WatchedSocket {
 
   @Override
   public void connect() throws IOException {
+    connect(settings.connectTimeout());
+  }
+
+  @Override
+  public void connect(Duration timeout) throws IOException {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(
+          "connect timeout to " + destination + " is " + timeout + "; expected > 0");
+    }
     if (channel != null) {
       throw new IllegalStateException("socket to " + destination + " is connected already");
     }
@@ -146,7 +156,7 @@ public final class PooledSocket implements WatchedSocket {
         if (settings.sendBufferSize() > 0) {
           s.setSendBufferSize(settings.sendBufferSize());
         }
-        s.connect(remote, (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
+        s.connect(remote, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
       } catch (IOException e) {
         abortQuietly(ch);
         IOException named =
@@ -157,7 +167,7 @@ public final class PooledSocket implements WatchedSocket {
                         + " ("
                         + remote
                         + ") timed out after "
-                        + settings.connectTimeout())
+                        + timeout)
                 : new ConnectException(
                     "cannot connect to " + destination + " (" + remote + "): " + e.getMessage());
         named.initCause(e);
@@ -316,6 +326,8 @@ public final class PooledSocket implements WatchedSocket {
     if (ch != null) {
       if (mode == CloseMode.ABORT) {
         setLingerZero(ch);
+      } else {
+        lingerDefault(ch); // a protocol may have set SO_LINGER=0 for its own aborts
       }
       try {
         ch.close();
@@ -444,6 +456,14 @@ public final class PooledSocket implements WatchedSocket {
       listener.closed(by, cause);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "connection listener failed for " + this, e);
+    }
+  }
+
+  private static void lingerDefault(SocketChannel ch) {
+    try {
+      ch.setOption(StandardSocketOptions.SO_LINGER, -1);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, () -> "cannot reset SO_LINGER on " + ch, e);
     }
   }
 
