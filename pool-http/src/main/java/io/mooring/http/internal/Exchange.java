@@ -12,8 +12,6 @@ import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -24,7 +22,6 @@ import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodySubscriber;
@@ -186,32 +183,15 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
 
     DefaultHttpRequest head =
         new DefaultHttpRequest(
-            HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()), target(request.uri()));
-    io.netty.handler.codec.http.HttpHeaders h = head.headers();
-    if (!RequestValidator.CALLER_HOST || request.headers().firstValue("host").isEmpty()) {
-      h.set(HttpHeaderNames.HOST, hostHeader(request.uri()));
-    }
-    for (Map.Entry<String, List<String>> e : request.headers().map().entrySet()) {
-      h.add(e.getKey(), e.getValue());
-    }
-    for (Map.Entry<String, String> e : extraHeaders.entrySet()) {
-      h.set(e.getKey(), e.getValue());
-    }
-    if (!h.contains(HttpHeaderNames.USER_AGENT)) {
-      h.set(HttpHeaderNames.USER_AGENT, UserAgent.DEFAULT);
-    }
-    if (lease.isLastUse()) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      lease.peerWillClose();
-    }
+            HttpVersion.HTTP_1_1,
+            HttpMethod.valueOf(request.method()),
+            RequestHeadFields.target(request.uri()));
     Optional<HttpRequest.BodyPublisher> publisher = request.bodyPublisher();
     long length = publisher.map(HttpRequest.BodyPublisher::contentLength).orElse(0L);
-    if (publisher.isPresent() && length == 0 && !isBodilessMethod(request.method())) {
-      h.set(HttpHeaderNames.CONTENT_LENGTH, 0);
-    } else if (length > 0) {
-      h.set(HttpHeaderNames.CONTENT_LENGTH, length);
-    } else if (length < 0) {
-      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    RequestHeadFields.forEach(
+        request, extraHeaders, lease.isLastUse(), length, head.headers()::add);
+    if (lease.isLastUse()) {
+      lease.peerWillClose();
     }
 
     LastHttpContent whole =
@@ -639,35 +619,5 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
       map.computeIfAbsent(e.getKey(), k -> new ArrayList<>(1)).add(e.getValue());
     }
     return HttpHeaders.of(map, (a, b) -> true);
-  }
-
-  private static boolean isBodilessMethod(String method) {
-    return method.equals("GET")
-        || method.equals("HEAD")
-        || method.equals("DELETE")
-        || method.equals("OPTIONS")
-        || method.equals("TRACE");
-  }
-
-  static String target(URI uri) {
-    String path = uri.getRawPath();
-    if (path == null || path.isEmpty()) {
-      path = "/";
-    }
-    String q = uri.getRawQuery();
-    return q == null ? path : path + "?" + q;
-  }
-
-  static String hostHeader(URI uri) {
-    String host = uri.getHost();
-    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    int port = uri.getPort();
-    boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    if (port < 0 || (https && port == 443) || (!https && port == 80)) {
-      return host;
-    }
-    return host + ":" + port;
   }
 }

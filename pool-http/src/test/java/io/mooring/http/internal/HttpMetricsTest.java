@@ -17,12 +17,13 @@ class HttpMetricsTest {
 
   @Test
   void targetAndHostHeader() {
-    assertThat(Exchange.target(java.net.URI.create("http://h"))).isEqualTo("/");
-    assertThat(Exchange.target(java.net.URI.create("http://h/a%20b?q=1&r")))
+    assertThat(RequestHeadFields.target(java.net.URI.create("http://h"))).isEqualTo("/");
+    assertThat(RequestHeadFields.target(java.net.URI.create("http://h/a%20b?q=1&r")))
         .isEqualTo("/a%20b?q=1&r");
-    assertThat(Exchange.hostHeader(java.net.URI.create("http://h:80/"))).isEqualTo("h");
-    assertThat(Exchange.hostHeader(java.net.URI.create("https://h:8443/"))).isEqualTo("h:8443");
-    assertThat(Exchange.hostHeader(java.net.URI.create("http://[::1]:8080/")))
+    assertThat(RequestHeadFields.hostHeader(java.net.URI.create("http://h:80/"))).isEqualTo("h");
+    assertThat(RequestHeadFields.hostHeader(java.net.URI.create("https://h:8443/")))
+        .isEqualTo("h:8443");
+    assertThat(RequestHeadFields.hostHeader(java.net.URI.create("http://[::1]:8080/")))
         .isEqualTo("[::1]:8080");
   }
 }
