@@ -22,7 +22,8 @@ final class BlockingBodies {
    * failed (the connection aborted) before the exception is thrown.
    */
   @SuppressWarnings("unchecked")
-  static <T> T deliver(BodyHandler<T> handler, ResponseHead head, SocketExchange ex, HttpEngine engine)
+  static <T> T deliver(
+      BodyHandler<T> handler, ResponseHead head, SocketExchange ex, HttpEngine engine)
       throws IOException {
     if (handler == (Object) OF_INPUT_STREAM) {
       return (T) new SocketBodyStream(ex, null, null, ex.uri(), engine.timer());

@@ -126,8 +126,8 @@ final class BlockingFlow<T> implements InFlight {
   }
 
   /**
-   * Runs the request on the calling thread; the response's body is whatever the handler makes of
-   * it (a stream reading the socket for {@code ofInputStream}).
+   * Runs the request on the calling thread; the response's body is whatever the handler makes of it
+   * (a stream reading the socket for {@code ofInputStream}).
    */
   HttpResponse<T> run() throws IOException {
     if (deadline != Long.MAX_VALUE) {
@@ -260,7 +260,11 @@ final class BlockingFlow<T> implements InFlight {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException(
-          "interrupted waiting for a connection to " + dest + " for " + original.method() + " "
+          "interrupted waiting for a connection to "
+              + dest
+              + " for "
+              + original.method()
+              + " "
               + original.uri());
     } catch (IOException e) {
       checkAborted();
@@ -355,5 +359,4 @@ final class BlockingFlow<T> implements InFlight {
       ex.abort(cause);
     }
   }
-
 }

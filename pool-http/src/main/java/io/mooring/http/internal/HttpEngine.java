@@ -1,8 +1,8 @@
 package io.mooring.http.internal;
 
+import io.mooring.http.IoMode;
 import io.mooring.pool.ConnectionPool;
 import io.mooring.pool.Destination;
-import io.mooring.http.IoMode;
 import io.mooring.pool.Transport;
 import io.mooring.pool.netty.NettySettings;
 import io.mooring.pool.netty.NettyTransport;
@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * What a client runs on: its own transport (a {@link NettyTransport} whose channels get the HTTP
  * codec, or for {@link IoMode#CALLER_THREAD} a {@link SocketTransport} of {@link HttpSocket}s), its
- * own {@link ConnectionPool}, the executor for user code, a timer for timeouts, and the meters. Thread safe. {@link #close()} closes the pool, then the transport, then what the engine
- * created itself (never a user's executor).
+ * own {@link ConnectionPool}, the executor for user code, a timer for timeouts, and the meters.
+ * Thread safe. {@link #close()} closes the pool, then the transport, then what the engine created
+ * itself (never a user's executor).
  */
 public final class HttpEngine implements AutoCloseable {
   private final ClientConfig config;
@@ -168,7 +169,9 @@ public final class HttpEngine implements AutoCloseable {
             .soKeepAlive(ns.soKeepAlive())
             .build();
     int maxHead = config.maxResponseHeaderSize();
-    return SocketTransport.<HttpSocket>builder(s -> new HttpSocket(s, maxHead)).settings(ss).build();
+    return SocketTransport.<HttpSocket>builder(s -> new HttpSocket(s, maxHead))
+        .settings(ss)
+        .build();
   }
 
   private static <C> ConnectionPool<C> newPool(ClientConfig config, Transport<C> transport) {
@@ -238,6 +241,7 @@ public final class HttpEngine implements AutoCloseable {
     }
     return t;
   }
+
   /** Where user code runs: callbacks, body subscribers, body publishers. */
   public Executor executor() {
     return executor;

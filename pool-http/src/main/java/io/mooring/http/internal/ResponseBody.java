@@ -48,7 +48,9 @@ final class ResponseBody extends InputStream {
   private final URI uri;
   private final Destination destination;
 
-  /** Body bytes readable before the next framing step: of the chunk, of the length, or unbounded. */
+  /**
+   * Body bytes readable before the next framing step: of the chunk, of the length, or unbounded.
+   */
   private long left;
 
   /** Chunked: the current chunk's data was read, its CRLF was not. */
@@ -150,9 +152,9 @@ final class ResponseBody extends InputStream {
   }
 
   /**
-   * Accepts Transfer-Encoding only as the event-loop path can frame it safely: on HTTP/1.1,
-   * without Content-Length, with chunked as its final coding and only there; anything else could
-   * be read differently by another party on the way (RFC 9112 6.3, response splitting).
+   * Accepts Transfer-Encoding only as the event-loop path can frame it safely: on HTTP/1.1, without
+   * Content-Length, with chunked as its final coding and only there; anything else could be read
+   * differently by another party on the way (RFC 9112 6.3, response splitting).
    */
   private static void checkChunked(
       WireHead head,
@@ -310,8 +312,7 @@ final class ResponseBody extends InputStream {
   }
 
   private IOException closedEarly() {
-    return ResponseHeadReader.closedEarly(
-        method, uri, Phase.READING_BODY, bytesRead, destination);
+    return ResponseHeadReader.closedEarly(method, uri, Phase.READING_BODY, bytesRead, destination);
   }
 
   /** Reads the CRLF ending the previous chunk's data, then the next chunk-size line. */

@@ -17,17 +17,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads response heads from a blocking connection's {@link WireInput}, as strictly as the event-loop
- * path's {@link ResponseDecoder}: every head is checked by a {@link StrictHeadScanner} (field
- * syntax per RFC 9112), the status line must be {@code HTTP/1.0} or {@code HTTP/1.1} with a
+ * Reads response heads from a blocking connection's {@link WireInput}, as strictly as the
+ * event-loop path's {@link ResponseDecoder}: every head is checked by a {@link StrictHeadScanner}
+ * (field syntax per RFC 9112), the status line must be {@code HTTP/1.0} or {@code HTTP/1.1} with a
  * three-digit code, and a head over the limit is rejected. Reads exactly the head: the bytes after
  * its empty line stay in the {@link WireInput} for the body.
  *
  * <p>Failures: {@link MalformedResponseException} for a head that breaks the syntax or the limit;
  * {@link PrematureCloseException} when the connection ended before any byte of a response (the
- * keep-alive race, which the retry rule may retry); an {@link io.mooring.http.HttpExchangeException}
- * when it ended inside a head or after an interim (1xx) response; the stream's own {@link
- * IOException} (reset, timeout) as is. After a failure the connection must be aborted.
+ * keep-alive race, which the retry rule may retry); an {@link
+ * io.mooring.http.HttpExchangeException} when it ended inside a head or after an interim (1xx)
+ * response; the stream's own {@link IOException} (reset, timeout) as is. After a failure the
+ * connection must be aborted.
  *
  * <p>One per connection, lessee-thread confined. Holds the scanner and a head buffer that grows up
  * to the limit and is reused for every head; parsing allocates only the head's strings and map.
@@ -43,9 +44,22 @@ final class ResponseHeadReader {
 
   static {
     String[] canonical = {
-      "Content-Length", "Content-Type", "Date", "Server", "Connection", "Transfer-Encoding",
-      "Keep-Alive", "Cache-Control", "ETag", "Last-Modified", "Location", "Vary", "Accept-Ranges",
-      "Content-Encoding", "Expires", "Set-Cookie"
+      "Content-Length",
+      "Content-Type",
+      "Date",
+      "Server",
+      "Connection",
+      "Transfer-Encoding",
+      "Keep-Alive",
+      "Cache-Control",
+      "ETag",
+      "Last-Modified",
+      "Location",
+      "Vary",
+      "Accept-Ranges",
+      "Content-Encoding",
+      "Expires",
+      "Set-Cookie"
     };
     KNOWN_NAMES = new String[canonical.length * 2];
     KNOWN_BYTES = new byte[KNOWN_NAMES.length][];
@@ -72,8 +86,8 @@ final class ResponseHeadReader {
 
   /**
    * A reader allowing heads of {@code maxHeadSize} bytes of header lines (the {@code
-   * maxResponseHeaderSize} setting) plus a status line of up to {@code min(maxHeadSize, 16 KiB)}, the
-   * same budget as the event-loop path's decoder, so both paths accept the same heads.
+   * maxResponseHeaderSize} setting) plus a status line of up to {@code min(maxHeadSize, 16 KiB)},
+   * the same budget as the event-loop path's decoder, so both paths accept the same heads.
    */
   ResponseHeadReader(int maxHeadSize) {
     if (maxHeadSize < 1) {
@@ -90,8 +104,7 @@ final class ResponseHeadReader {
    * head is returned too; the caller loops). Blocks until the head is complete; consumes nothing
    * after it. Names the request and destination in every failure (see the class comment).
    */
-  WireHead read(WireInput in, String method, URI uri, Destination destination)
-      throws IOException {
+  WireHead read(WireInput in, String method, URI uri, Destination destination) throws IOException {
     scanner.reset();
     int length = 0;
     while (true) {

@@ -4,14 +4,14 @@ import io.mooring.http.HttpExchangeException.Phase;
 import io.mooring.http.MalformedResponseException;
 import io.mooring.pool.Destination;
 import io.mooring.pool.Lease;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import io.netty.util.Timeout;
-import io.netty.util.Timer;
 
 /**
  * One request and its response on one leased {@link HttpSocket}, done by the calling thread:
@@ -41,6 +41,10 @@ final class SocketExchange {
   private volatile boolean ended;
   private Runnable onEnd = () -> {};
   private boolean connectFailed;
+
+  /** Whether the peer will close the connection after this response (or was asked to). */
+  private boolean peerCloses;
+
   private boolean responseStarted;
   private boolean requestDone;
   private ResponseBody body;
@@ -90,7 +94,9 @@ final class SocketExchange {
     return request.uri();
   }
 
-  /** Runs {@code r} once the lease ended, on the thread that ended it; set before {@link #exchange}. */
+  /**
+   * Runs {@code r} once the lease ended, on the thread that ended it; set before {@link #exchange}.
+   */
   void onEnd(Runnable r) {
     onEnd = r;
   }
@@ -130,8 +136,14 @@ final class SocketExchange {
       w.write();
       requestDone = true;
       WireHead head = readHead();
-      body = ResponseBody.open(head, conn.in(), maxBodySize, request.method(), request.uri(), destination);
+      body =
+          ResponseBody.open(
+              head, conn.in(), maxBodySize, request.method(), request.uri(), destination);
       KeepAliveHints.apply(head.http10(), head.headers(), lease);
+      peerCloses =
+          lastUse
+              || !body.reusable()
+              || KeepAliveHints.serverWillClose(head.http10(), head.headers());
       if (!body.reusable()) {
         lease.peerWillClose();
       }
@@ -146,8 +158,7 @@ final class SocketExchange {
     while (true) {
       WireHead head;
       try {
-        head =
-            conn.heads().read(conn.in(), request.method(), request.uri(), destination);
+        head = conn.heads().read(conn.in(), request.method(), request.uri(), destination);
       } catch (PrematureCloseException e) {
         throw e;
       } catch (IOException e) {
@@ -186,8 +197,8 @@ final class SocketExchange {
 
   /**
    * The body was read to its end: keeps the connection, unless the server sent more than the
-   * response (which the next exchange would take as its own response: forged) or the server said
-   * it closes, in which case the watcher answers its FIN at once.
+   * response (which the next exchange would take as its own response: forged) or the server said it
+   * closes, in which case the watcher answers its FIN at once.
    */
   void finish() {
     if (ended) {
@@ -214,7 +225,6 @@ final class SocketExchange {
       }
       ended = true;
     }
-    boolean peerCloses = lease.isLastUse() || !body.reusable();
     lease.close();
     if (peerCloses) {
       conn.watchedSocket().awaitPeerClose();

@@ -67,7 +67,8 @@ final class TimedBodyStream extends InputStream
    * @param timeoutMillis the read timeout, read at each read (0: none)
    * @param url the URL the response is for, named in failures
    */
-  record Handler(IntSupplier timeoutMillis, URL url) implements HttpResponse.BodyHandler<InputStream> {
+  record Handler(IntSupplier timeoutMillis, URL url)
+      implements HttpResponse.BodyHandler<InputStream> {
     @Override
     public HttpResponse.BodySubscriber<InputStream> apply(HttpResponse.ResponseInfo info) {
       return new TimedBodyStream(timeoutMillis, url);

@@ -86,7 +86,10 @@ final class TlsLayer {
     } catch (SocketTimeoutException e) {
       SocketTimeoutException named =
           new SocketTimeoutException(
-              "TLS handshake with " + destination + " timed out after " + handshakeTimeoutMillis
+              "TLS handshake with "
+                  + destination
+                  + " timed out after "
+                  + handshakeTimeoutMillis
                   + " ms");
       named.initCause(e);
       throw named;

@@ -104,7 +104,8 @@ final class TransportErrors {
     if (err instanceof SSLException || err instanceof ConnectException) {
       return err;
     }
-    ConnectException e = new ConnectException("cannot connect to " + dest + ": " + err.getMessage());
+    ConnectException e =
+        new ConnectException("cannot connect to " + dest + ": " + err.getMessage());
     e.initCause(err);
     return e;
   }

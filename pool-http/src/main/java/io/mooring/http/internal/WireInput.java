@@ -92,7 +92,9 @@ final class WireInput {
     return true;
   }
 
-  /** The buffer; bytes {@link #position()} to {@link #position()} + {@link #buffered()} are unread. */
+  /**
+   * The buffer; bytes {@link #position()} to {@link #position()} + {@link #buffered()} are unread.
+   */
   byte[] array() {
     return buf;
   }

@@ -162,12 +162,7 @@ public final class PooledSocket implements WatchedSocket {
         IOException named =
             e instanceof SocketTimeoutException
                 ? new SocketTimeoutException(
-                    "connect to "
-                        + destination
-                        + " ("
-                        + remote
-                        + ") timed out after "
-                        + timeout)
+                    "connect to " + destination + " (" + remote + ") timed out after " + timeout)
                 : new ConnectException(
                     "cannot connect to " + destination + " (" + remote + "): " + e.getMessage());
         named.initCause(e);
