@@ -14,16 +14,4 @@ class HttpMetricsTest {
     assertThat(HttpMetrics.outcome(599)).isEqualTo("SERVER_ERROR");
     assertThat(HttpMetrics.outcome(-1)).isEqualTo("UNKNOWN");
   }
-
-  @Test
-  void targetAndHostHeader() {
-    assertThat(RequestHeadFields.target(java.net.URI.create("http://h"))).isEqualTo("/");
-    assertThat(RequestHeadFields.target(java.net.URI.create("http://h/a%20b?q=1&r")))
-        .isEqualTo("/a%20b?q=1&r");
-    assertThat(RequestHeadFields.hostHeader(java.net.URI.create("http://h:80/"))).isEqualTo("h");
-    assertThat(RequestHeadFields.hostHeader(java.net.URI.create("https://h:8443/")))
-        .isEqualTo("h:8443");
-    assertThat(RequestHeadFields.hostHeader(java.net.URI.create("http://[::1]:8080/")))
-        .isEqualTo("[::1]:8080");
-  }
 }
