@@ -57,6 +57,7 @@ final class RequestWriter {
   private volatile Throwable aborted;
   private volatile BodySignals body;
   private boolean started;
+  private boolean unflushed;
   private byte[] scratch;
 
   /**
@@ -267,7 +268,7 @@ final class RequestWriter {
   private Flow.Subscription awaitSubscription(BodySignals signals) throws IOException {
     Flow.Subscription s = signals.subscription(false);
     if (s == null) {
-      out.flush(); // the head reaches the server while the publisher gets going
+      flushBeforeWaiting(); // the head reaches the server while the publisher gets going
       s = signals.subscription(true);
     }
     return s;
@@ -277,7 +278,7 @@ final class RequestWriter {
   private ByteBuffer next(BodySignals signals) throws IOException {
     ByteBuffer item = signals.poll(false);
     if (item == NONE) {
-      out.flush();
+      flushBeforeWaiting();
       item = signals.poll(true);
     }
     return item;
@@ -323,6 +324,14 @@ final class RequestWriter {
     return digits + 2;
   }
 
+  /** Flushes what was written since the last such flush: the server gets it while we wait. */
+  private void flushBeforeWaiting() throws IOException {
+    if (unflushed) {
+      unflushed = false;
+      out.flush();
+    }
+  }
+
   private void send(byte[] bytes, int off, int len) throws IOException {
     checkAborted();
     if (!started) {
@@ -330,6 +339,7 @@ final class RequestWriter {
       firstByte.run();
     }
     out.write(bytes, off, len);
+    unflushed = true;
   }
 
   private void checkAborted() throws IOException {
