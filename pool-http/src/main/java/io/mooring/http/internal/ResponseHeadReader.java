@@ -128,18 +128,23 @@ final class ResponseHeadReader {
         throw malformed(destination, method, uri, scanner.violation());
       }
       if (length > maxHeadBytes) {
-        throw malformed(
-            destination,
-            method,
-            uri,
-            "response head is larger than "
-                + maxHeaderSize
-                + " bytes (maxResponseHeaderSize) plus its status line");
+        throw tooLarge(destination, method, uri);
       }
+    }
+    if (length - lineEnd(0) > maxHeaderSize) { // the header lines alone, as the decoder counts
+      throw tooLarge(destination, method, uri);
     }
     WireHead head = parse(length, method, uri, destination);
     afterInterim = head.statusCode() < 200;
     return head;
+  }
+
+  private MalformedResponseException tooLarge(Destination destination, String method, URI uri) {
+    return malformed(
+        destination,
+        method,
+        uri,
+        "response header is larger than " + maxHeaderSize + " bytes (maxResponseHeaderSize)");
   }
 
   /** The failure when the connection ended after {@code length} bytes of a head. */
