@@ -120,15 +120,18 @@ final class ResponseHeadReader {
       if (result >= 0) {
         in.consume(result - length);
         length = result;
-        break;
+      } else {
+        in.consume(n);
+        length += n;
       }
-      in.consume(n);
-      length += n;
       if (result == StrictHeadScanner.REJECTED) {
         throw malformed(destination, method, uri, scanner.violation());
       }
       if (length > maxHeadBytes) {
         throw tooLarge(destination, method, uri);
+      }
+      if (result >= 0) {
+        break;
       }
     }
     if (length - lineEnd(0) > maxHeaderSize) { // the header lines alone, as the decoder counts
