@@ -12,6 +12,10 @@ import io.mooring.http.MalformedResponseException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -353,5 +357,51 @@ class ResponseBodyTest {
     assertThat(r.body().read(big, 0, big.length))
         .as("then straight from the socket")
         .isEqualTo(big.length);
+  }
+
+  @Test
+  void overALoopbackSocketResponsesWrittenInSmallPiecesAreFramedAndACloseCutsTheSecond()
+      throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (ServerSocket server = new ServerSocket(0, 1, loopback);
+        Socket client = new Socket(loopback, server.getLocalPort());
+        Socket peer = server.accept()) {
+      peer.setTcpNoDelay(true);
+      byte[] wire =
+          WireBytes.bytes(
+              CHUNKED
+                  + "5;x=y\r\nhello\r\n0\r\nT: v\r\n\r\n"
+                  + "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc");
+      OutputStream out = peer.getOutputStream();
+      for (int i = 0; i < wire.length; i += 7) {
+        out.write(wire, i, Math.min(7, wire.length - i));
+        out.flush();
+      }
+      peer.shutdownOutput(); // FIN in the middle of the second body
+
+      WireInput in = new WireInput(client.getInputStream());
+      ResponseHeadReader reader = new ResponseHeadReader(8192);
+      ResponseBody first =
+          ResponseBody.open(
+              reader.read(in, "GET", URI_X, DEST), in, Long.MAX_VALUE, "GET", URI_X, DEST);
+      assertThat(first.readAllBytes()).isEqualTo(WireBytes.bytes("hello"));
+      assertThat(first.complete()).isTrue();
+
+      ResponseBody second =
+          ResponseBody.open(
+              reader.read(in, "GET", URI_X, DEST), in, Long.MAX_VALUE, "GET", URI_X, DEST);
+      assertThatThrownBy(second::readAllBytes)
+          .isExactlyInstanceOf(HttpExchangeException.class)
+          .hasMessageContaining("after 3 bytes: connection closed by http://h:80");
+    }
+  }
+
+  @Test
+  void skipDropsBodyBytesOnly() throws Exception {
+    Response r = open(false, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdefNEXT");
+    assertThat(r.body().skip(4)).isEqualTo(4);
+    assertThat(r.body().skip(100)).isEqualTo(2);
+    assertThat(r.body().complete()).isTrue();
+    assertThat(r.leftover()).isEqualTo("NEXT");
   }
 }
