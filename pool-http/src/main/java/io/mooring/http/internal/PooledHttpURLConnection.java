@@ -206,8 +206,15 @@ public class PooledHttpURLConnection extends HttpURLConnection {
         new PhaseTimeouts(
             millis(getConnectTimeout()),
             body instanceof StreamingBody ? null : millis(getReadTimeout()));
+    // A streamed body is written by this thread after send returns: with caller-thread I/O the
+    // exchange must then run on another thread, so the request is sent as sendAsync would be.
+    boolean blocking = !(body instanceof StreamingBody);
     return engine.send(
-        b.build(), TimedBodyStream.handler(this::getReadTimeout, url), redirect, true, timeouts);
+        b.build(),
+        TimedBodyStream.handler(this::getReadTimeout, url),
+        redirect,
+        blocking,
+        timeouts);
   }
 
   /** The response, sending the request first if needed. */

@@ -248,6 +248,13 @@ final class ResponseBody extends InputStream {
     return dropped;
   }
 
+  /** Drops up to {@code n} body bytes as {@link #drain} does, without copying them. */
+  @Override
+  public long skip(long n) throws IOException {
+    ensureOpen();
+    return n <= 0 ? 0 : drain(n);
+  }
+
   @Override
   public int available() throws IOException {
     return closed || complete ? 0 : (int) Math.min(in.buffered(), left);

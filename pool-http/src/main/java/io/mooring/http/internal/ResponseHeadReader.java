@@ -37,13 +37,16 @@ final class ResponseHeadReader {
   /** Enough for nearly every real head; larger ones grow the buffer once. */
   private static final int INITIAL_BUFFER = 2048;
 
-  /** Header names interned: most heads use only these, so their names cost no allocation. */
-  private static final String[] KNOWN_NAMES;
+  /**
+   * Strings most heads repeat (header names in both cases, common reason phrases and values):
+   * returned as these constants, so a typical head allocates only the strings that vary.
+   */
+  private static final String[] KNOWN;
 
   private static final byte[][] KNOWN_BYTES;
 
   static {
-    String[] canonical = {
+    String[] names = {
       "Content-Length",
       "Content-Type",
       "Date",
@@ -61,14 +64,19 @@ final class ResponseHeadReader {
       "Expires",
       "Set-Cookie"
     };
-    KNOWN_NAMES = new String[canonical.length * 2];
-    KNOWN_BYTES = new byte[KNOWN_NAMES.length][];
-    for (int i = 0; i < canonical.length; i++) {
-      KNOWN_NAMES[2 * i] = canonical[i];
-      KNOWN_NAMES[2 * i + 1] = canonical[i].toLowerCase(Locale.ROOT); // as HTTP/2-minded servers
+    String[] others = {
+      "OK", "Created", "No Content", "Not Modified", "Continue", "Found", "Not Found",
+      "keep-alive", "close", "chunked", "gzip", "bytes", "Accept-Encoding", "no-cache"
+    };
+    KNOWN = new String[names.length * 2 + others.length];
+    for (int i = 0; i < names.length; i++) {
+      KNOWN[2 * i] = names[i];
+      KNOWN[2 * i + 1] = names[i].toLowerCase(Locale.ROOT); // as HTTP/2-minded servers send them
     }
-    for (int i = 0; i < KNOWN_NAMES.length; i++) {
-      KNOWN_BYTES[i] = KNOWN_NAMES[i].getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(others, 0, KNOWN, names.length * 2, others.length);
+    KNOWN_BYTES = new byte[KNOWN.length][];
+    for (int i = 0; i < KNOWN.length; i++) {
+      KNOWN_BYTES[i] = KNOWN[i].getBytes(StandardCharsets.ISO_8859_1);
     }
   }
 
@@ -120,26 +128,34 @@ final class ResponseHeadReader {
       if (result >= 0) {
         in.consume(result - length);
         length = result;
-        break;
+      } else {
+        in.consume(n);
+        length += n;
       }
-      in.consume(n);
-      length += n;
       if (result == StrictHeadScanner.REJECTED) {
         throw malformed(destination, method, uri, scanner.violation());
       }
       if (length > maxHeadBytes) {
-        throw malformed(
-            destination,
-            method,
-            uri,
-            "response head is larger than "
-                + maxHeaderSize
-                + " bytes (maxResponseHeaderSize) plus its status line");
+        throw tooLarge(destination, method, uri);
       }
+      if (result >= 0) {
+        break;
+      }
+    }
+    if (length - lineEnd(0) > maxHeaderSize) { // the header lines alone, as the decoder counts
+      throw tooLarge(destination, method, uri);
     }
     WireHead head = parse(length, method, uri, destination);
     afterInterim = head.statusCode() < 200;
     return head;
+  }
+
+  private MalformedResponseException tooLarge(Destination destination, String method, URI uri) {
+    return malformed(
+        destination,
+        method,
+        uri,
+        "response header is larger than " + maxHeaderSize + " bytes (maxResponseHeaderSize)");
   }
 
   /** The failure when the connection ended after {@code length} bytes of a head. */
@@ -235,8 +251,8 @@ final class ResponseHeadReader {
       while (to > from && (buf[to - 1] == ' ' || buf[to - 1] == '\t')) {
         to--;
       }
-      map.computeIfAbsent(name(buf, line, colon), k -> new ArrayList<>(1))
-          .add(new String(buf, from, to - from, StandardCharsets.ISO_8859_1));
+      // One value per name is the rule: an immutable one-element list, copied only on a repeat.
+      map.merge(string(buf, line, colon), List.of(string(buf, from, to)), ResponseHeadReader::both);
     }
     return new WireHead(status, reason, http10, HttpHeaders.of(map, (a, b) -> true));
   }
@@ -305,15 +321,26 @@ final class ResponseHeadReader {
         return null;
       }
     }
-    return a == b ? "" : new String(buf, a, b - a, StandardCharsets.ISO_8859_1);
+    return string(buf, a, b);
   }
 
-  private static String name(byte[] b, int from, int to) {
+  private static List<String> both(List<String> first, List<String> more) {
+    List<String> all = new ArrayList<>(first.size() + more.size());
+    all.addAll(first);
+    all.addAll(more);
+    return all;
+  }
+
+  /** {@code b[from, to)} as Latin-1, one of {@link #KNOWN} when it is one. */
+  private static String string(byte[] b, int from, int to) {
     int len = to - from;
+    if (len == 0) {
+      return "";
+    }
     for (int k = 0; k < KNOWN_BYTES.length; k++) {
       byte[] known = KNOWN_BYTES[k];
       if (known.length == len && Arrays.equals(known, 0, len, b, from, to)) {
-        return KNOWN_NAMES[k];
+        return KNOWN[k];
       }
     }
     return new String(b, from, len, StandardCharsets.ISO_8859_1);

@@ -1,5 +1,6 @@
 package io.mooring.spring.boot;
 
+import io.mooring.http.IoMode;
 import io.mooring.pool.ClosePolicy;
 import io.mooring.pool.ports.PortMonitor;
 import java.net.http.HttpClient;
@@ -87,6 +88,14 @@ public class MooringHttpProperties {
   private HttpClient.Redirect redirects = HttpClient.Redirect.NORMAL;
 
   /**
+   * Which threads do the client's socket I/O: EVENT_LOOP (Netty event loops; suits WebClient and
+   * many requests in flight) or CALLER_THREAD (the thread that sends does the exchange itself on a
+   * blocking socket, as Apache HttpClient classic does; suits RestClient, RestTemplate and
+   * HttpURLConnection callers, which block on every request). Default EVENT_LOOP.
+   */
+  private IoMode io = IoMode.EVENT_LOOP;
+
+  /**
    * Whether the client records its own http.client.requests timer. Default: only when Spring's
    * observation is off (no ObservationRegistry bean); with it on, Spring times the requests of
    * RestClient, RestTemplate and WebClient under that name, and both would count each request. The
@@ -106,6 +115,16 @@ public class MooringHttpProperties {
   /** See the property's description. */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
+  }
+
+  /** See the property's description. */
+  public IoMode getIo() {
+    return io;
+  }
+
+  /** See the property's description. */
+  public void setIo(IoMode io) {
+    this.io = io;
   }
 
   /** See the property's description; null when not set. */

@@ -53,6 +53,7 @@ public final class MooringClients {
             .nettySettings(netty)
             .connectTimeout(connectTimeout)
             .followRedirects(properties.getRedirects())
+            .io(properties.getIo())
             .requestMetrics(requestMetrics);
     if (registry != null) {
       b.meterRegistry(registry);
