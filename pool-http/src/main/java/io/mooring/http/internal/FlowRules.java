@@ -235,8 +235,11 @@ final class FlowRules {
 
   /** Headers the client adds to {@code req}: its cookies and remembered credentials. */
   Map<String, String> extraHeaders(HttpRequest req) throws IOException {
-    Map<String, String> extra = new LinkedHashMap<>();
     CookieHandler cookies = config.cookieHandler();
+    if (cookies == null && authorization == null) {
+      return Map.of(); // the common case, on every request: no map to fill
+    }
+    Map<String, String> extra = new LinkedHashMap<>();
     if (cookies != null) {
       Map<String, List<String>> got = cookies.get(req.uri(), req.headers().map());
       for (Map.Entry<String, List<String>> e : got.entrySet()) {
