@@ -142,7 +142,9 @@ final class ResponseHeadReader {
         break;
       }
     }
-    if (length - lineEnd(0) > maxHeaderSize) { // the header lines alone, as the decoder counts
+    // The header lines alone, as the decoder counts them: from the status line's end (blank lines
+    // before the status line are not header lines).
+    if (length - lineEnd(statusLineStart()) > maxHeaderSize) {
       throw tooLarge(destination, method, uri);
     }
     WireHead head = parse(length, method, uri, destination);
@@ -205,10 +207,7 @@ final class ResponseHeadReader {
   /** Parses the scanned head in {@code buf[0, length)}: its lines are known to be well formed. */
   private WireHead parse(int length, String method, URI uri, Destination destination)
       throws MalformedResponseException {
-    int start = 0;
-    while (skippable(buf[start])) {
-      start++;
-    }
+    int start = statusLineStart();
     int eol = lineEnd(start);
     int end = eol > start && buf[eol - 1] == '\r' ? eol - 1 : eol;
     int code = codeStart(start, end);
@@ -255,6 +254,15 @@ final class ResponseHeadReader {
       map.merge(string(buf, line, colon), List.of(string(buf, from, to)), ResponseHeadReader::both);
     }
     return new WireHead(status, reason, http10, HttpHeaders.of(map, (a, b) -> true));
+  }
+
+  /** Where the status line of the scanned head starts, after the blank bytes it may follow. */
+  private int statusLineStart() {
+    int start = 0;
+    while (skippable(buf[start])) {
+      start++;
+    }
+    return start;
   }
 
   private int lineEnd(int from) {
