@@ -207,6 +207,7 @@ final class BlockingFlow<T> implements InFlight {
                 System.nanoTime() + engine.config().poolSettings().connectRetryBudget().toNanos();
           }
           if (System.nanoTime() + backoff < Math.min(connectBudgetEnd, deadline)) {
+            engine.metrics().connectRetried(dest);
             pause(backoff);
             backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
             continue;

@@ -70,6 +70,23 @@ public final class HttpMetrics {
         .increment();
   }
 
+  /**
+   * Counts a reconnect after a refused connect on the caller-thread path, where the client, not the
+   * pool, retries: the same counter as the pool's own reconnect loop.
+   */
+  void connectRetried(Destination destination) {
+    if (registry == null) {
+      return;
+    }
+    Counter.builder("mooring.connections.connect.retries")
+        .tag("pool", pool)
+        .tag("destination", destination.authority())
+        .baseUnit("attempts")
+        .description("Reconnect attempts after refused connects, within the retry budget")
+        .register(registry)
+        .increment();
+  }
+
   /** Micrometer's outcome for a status code. */
   static String outcome(int status) {
     if (status >= 100 && status < 200) {

@@ -62,8 +62,9 @@ final class RequestWriter {
 
   /**
    * A writer of {@code request} to {@code out}, with the client's {@code extraHeaders} and {@code
-   * connection: close} when {@code lastUse}. {@code firstByte} runs once, on the writing thread,
-   * just before the first byte is handed to {@code out}.
+   * connection: close} when {@code lastUse}. {@code firstByte} runs once, on the writing thread, as
+   * soon as the first write to {@code out} returned (a first write that throws took nothing of the
+   * request, as a refused write on the event-loop path).
    */
   RequestWriter(
       OutputStream out,
@@ -334,12 +335,14 @@ final class RequestWriter {
 
   private void send(byte[] bytes, int off, int len) throws IOException {
     checkAborted();
+    out.write(bytes, off, len);
+    unflushed = true;
     if (!started) {
+      // After the write, as the event-loop path counts a write only once it succeeded: a socket
+      // that refuses the first write (a stale connection's reset) took nothing of the request.
       started = true;
       firstByte.run();
     }
-    out.write(bytes, off, len);
-    unflushed = true;
   }
 
   private void checkAborted() throws IOException {

@@ -162,7 +162,10 @@ final class SocketExchange {
       } catch (PrematureCloseException e) {
         throw e;
       } catch (IOException e) {
-        responseStarted |= conn.in().buffered() > 0 || e instanceof MalformedResponseException;
+        // The reader's own failures mean bytes of a response came; a socket error may not.
+        responseStarted |=
+            e instanceof io.mooring.http.HttpExchangeException
+                || e instanceof MalformedResponseException;
         throw e;
       }
       responseStarted = true;

@@ -97,7 +97,8 @@ final class TransportErrors {
    */
   static IOException socketConnect(IOException err, Destination dest) {
     if (err instanceof java.net.SocketTimeoutException) {
-      HttpConnectTimeoutException e = new HttpConnectTimeoutException(err.getMessage());
+      HttpConnectTimeoutException e =
+          new HttpConnectTimeoutException("connect to " + dest + " timed out: " + err.getMessage());
       e.initCause(err);
       return e;
     }
