@@ -219,7 +219,7 @@ final class BlockingFlow<T> implements InFlight {
           LOG.log(
               System.Logger.Level.DEBUG,
               () -> "retrying " + original.method() + " " + original.uri() + " after " + e);
-          retries = FlowRules.retriesAfter(ex.reused, ex.wroteAny(), retries);
+          retries = FlowRules.retriesAfter(ex.reused, ex.wroteAny(), e, retries);
           continue;
         }
         throw e;

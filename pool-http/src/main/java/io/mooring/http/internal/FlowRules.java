@@ -92,13 +92,16 @@ final class FlowRules {
   }
 
   /**
-   * The retry count for the next attempt. A stale pooled connection found before a byte was written
-   * costs nothing to skip: each one leaves the pool, so that loop is bounded by the pool's size and
-   * needs no budget. A new connection always counts: a server that closes every connection it
-   * accepts would otherwise be retried for ever.
+   * The retry count for the next attempt after {@code cause}. A stale pooled connection costs
+   * nothing to skip: found closed before a byte was written, or closed by the peer with no response
+   * byte after the (retryable) request went out, as a server that restarted while it sat idle does.
+   * Each one leaves the pool, so that loop is bounded by the pool's size and needs no budget. A new
+   * connection always counts: a server that closes every connection it accepts would otherwise be
+   * retried for ever.
    */
-  static int retriesAfter(boolean reused, boolean wroteAny, int retries) {
-    return reused && !wroteAny ? retries : retries + 1;
+  static int retriesAfter(boolean reused, boolean wroteAny, Throwable cause, int retries) {
+    boolean stale = reused && (!wroteAny || cause instanceof PrematureCloseException);
+    return stale ? retries : retries + 1;
   }
 
   /**

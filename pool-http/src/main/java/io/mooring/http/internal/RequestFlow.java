@@ -213,7 +213,7 @@ final class RequestFlow<T> implements InFlight {
         LOG.log(
             System.Logger.Level.DEBUG,
             () -> "retrying " + req.method() + " " + req.uri() + " after " + cause);
-        attempt(req, FlowRules.retriesAfter(ex.reused, ex.wroteAny(), retries));
+        attempt(req, FlowRules.retriesAfter(ex.reused, ex.wroteAny(), cause, retries));
       } else {
         fail(cause);
       }
