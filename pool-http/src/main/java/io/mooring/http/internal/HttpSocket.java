@@ -26,6 +26,7 @@ final class HttpSocket implements WatchedConnection {
   private OutputStream out;
   private ResponseHeadReader heads;
   private SSLSession session;
+  private byte[] scratch;
   private int uses;
 
   HttpSocket(WatchedSocket socket, int maxHeadSize) {
@@ -94,6 +95,19 @@ final class HttpSocket implements WatchedConnection {
 
   ResponseHeadReader heads() {
     return heads;
+  }
+
+  /**
+   * A read buffer for body bytes on their way to a subscriber, made once per connection: the
+   * exchange copies out what it read, so the buffer is free again before the next read.
+   */
+  byte[] scratch() {
+    byte[] b = scratch;
+    if (b == null) {
+      b = new byte[16 * 1024];
+      scratch = b;
+    }
+    return b;
   }
 
   /** The TLS session, or null for plain HTTP. */

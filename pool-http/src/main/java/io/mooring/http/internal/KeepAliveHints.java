@@ -38,16 +38,39 @@ final class KeepAliveHints {
 
   /** As {@link #serverWillClose(HttpResponse)}, for a head read by the caller-thread path. */
   static boolean serverWillClose(boolean http10, java.net.http.HttpHeaders headers) {
-    boolean close = false;
     boolean keepAlive = false;
     for (String v : headers.allValues("connection")) {
-      for (String token : v.split(",")) {
-        String t = token.trim();
-        close |= t.equalsIgnoreCase("close");
-        keepAlive |= t.equalsIgnoreCase("keep-alive");
+      if (hasToken(v, "close")) {
+        return true;
       }
+      keepAlive |= hasToken(v, "keep-alive");
     }
-    return close || http10 && !keepAlive;
+    return http10 && !keepAlive;
+  }
+
+  /** Whether the comma-separated {@code list} holds {@code token}, ignoring case and blanks. */
+  private static boolean hasToken(String list, String token) {
+    int n = list.length();
+    int start = 0;
+    while (start <= n) {
+      int end = list.indexOf(',', start);
+      if (end < 0) {
+        end = n;
+      }
+      int a = start;
+      int b = end;
+      while (a < b && list.charAt(a) <= ' ') {
+        a++;
+      }
+      while (b > a && list.charAt(b - 1) <= ' ') {
+        b--;
+      }
+      if (b - a == token.length() && list.regionMatches(true, a, token, 0, b - a)) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
   }
 
   /** As {@link #apply(HttpResponse, Lease)}, for a head read by the caller-thread path. */

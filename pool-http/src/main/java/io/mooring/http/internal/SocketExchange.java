@@ -188,6 +188,11 @@ final class SocketExchange {
     }
   }
 
+  /** The connection's read buffer (see {@link HttpSocket#scratch()}). */
+  byte[] scratch() {
+    return conn.scratch();
+  }
+
   /** The socket the exchange does its I/O on. */
   java.net.Socket socket() {
     return conn.socket();

@@ -25,8 +25,6 @@ import java.util.concurrent.RejectedExecutionException;
  * @param <T> the body type
  */
 final class SubscriberPush<T> implements Flow.Subscription {
-  private static final int CHUNK = 16 * 1024;
-
   private final java.net.http.HttpResponse.BodySubscriber<T> subscriber;
   private final SocketExchange ex;
   private final Executor executor;
@@ -34,7 +32,6 @@ final class SubscriberPush<T> implements Flow.Subscription {
   private final Object lock = new Object();
   private long demand;
   private boolean cancelled;
-  private byte[] scratch;
 
   /** What the subscriber threw from a signal: the request fails with it. */
   private RuntimeException thrown;
@@ -117,9 +114,7 @@ final class SubscriberPush<T> implements Flow.Subscription {
           }
           demand--;
         }
-        if (scratch == null) {
-          scratch = new byte[CHUNK];
-        }
+        byte[] scratch = ex.scratch();
         int n = ex.body().read(scratch, 0, scratch.length);
         if (n < 0) {
           ex.finish();

@@ -98,4 +98,31 @@ class KeepAliveHintsTest {
     KeepAliveHints.apply(response(HttpVersion.HTTP_1_1, "Keep-Alive", "timeout=x, max"), bad);
     assertThat(bad.calls).isEmpty();
   }
+
+  private static java.net.http.HttpHeaders jdk(String... nameValues) {
+    java.util.Map<String, List<String>> m = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (int i = 0; i < nameValues.length; i += 2) {
+      m.computeIfAbsent(nameValues[i], k -> new ArrayList<>()).add(nameValues[i + 1]);
+    }
+    return java.net.http.HttpHeaders.of(m, (a, b) -> true);
+  }
+
+  @Test
+  void theCallerThreadPathReadsTheSameHintsFromJdkHeaders() {
+    assertThat(KeepAliveHints.serverWillClose(false, jdk("Connection", "Close"))).isTrue();
+    assertThat(KeepAliveHints.serverWillClose(false, jdk("Connection", " upgrade ,  close")))
+        .isTrue();
+    assertThat(KeepAliveHints.serverWillClose(false, jdk("Connection", "closed"))).isFalse();
+    assertThat(KeepAliveHints.serverWillClose(false, jdk("Connection", "keep-alive"))).isFalse();
+    assertThat(KeepAliveHints.serverWillClose(true, jdk())).isTrue();
+    assertThat(KeepAliveHints.serverWillClose(true, jdk("Connection", "Keep-Alive"))).isFalse();
+    assertThat(KeepAliveHints.serverWillClose(true, jdk("Connection", "te, keep-alive, close")))
+        .isTrue();
+    RecordingLease l = new RecordingLease();
+    KeepAliveHints.apply(false, jdk("Keep-Alive", "timeout=5, max=99"), l);
+    assertThat(l.calls).containsExactly("timeout=5", "max=99");
+    RecordingLease c = new RecordingLease();
+    KeepAliveHints.apply(false, jdk("Connection", "close", "Keep-Alive", "timeout=5"), c);
+    assertThat(c.calls).containsExactly("peerWillClose");
+  }
 }
