@@ -1,5 +1,6 @@
 package io.mooring.okhttp;
 
+import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
 import io.mooring.pool.testing.PortReuseChild;
 import io.mooring.pool.testing.RetiringServer;
@@ -13,8 +14,9 @@ import retrofit2.http.GET;
 /**
  * Runs inside {@link NamespacePortReuseIT}'s network namespace: a {@link RetiringServer} that
  * closes the connection after every {@code closeEvery}-th request (first argument), and a Retrofit
- * interface sending GETs to it on {@link MooringCallFactory} or, with {@code okhttp} as second
- * argument, on OkHttp's own client ({@link PortReuseChild} does the rest).
+ * interface sending GETs to it on {@link MooringCallFactory} over a client in the {@link IoMode}
+ * named by the second argument or, with {@code okhttp} as second argument, on OkHttp's own client
+ * ({@link PortReuseChild} does the rest).
  */
 public final class NamespacePortReuseChild {
 
@@ -28,11 +30,13 @@ public final class NamespacePortReuseChild {
 
   public static void main(String[] args) throws Exception {
     int closeEvery = Integer.parseInt(args[0]);
-    boolean okhttpsOwn = args.length > 1 && args[1].equals("okhttp");
+    boolean okhttpsOwn = args[1].equals("okhttp");
+    IoMode io = okhttpsOwn ? IoMode.EVENT_LOOP : IoMode.valueOf(args[1]);
     PortReuseChild.run(
         closeEvery,
         registry -> {
-          MooringHttpClient client = MooringHttpClient.newBuilder().meterRegistry(registry).build();
+          MooringHttpClient client = 
+              MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build();
           Retrofit.Builder retrofit =
               new Retrofit.Builder()
                   .baseUrl("http://127.0.0.1:" + PortReuseChild.PORT + "/")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.pool.testing.TestCertificates;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import retrofit2.Call;
 import retrofit2.Callback;
 import retrofit2.HttpException;
@@ -40,9 +44,14 @@ import retrofit2.http.Streaming;
 /**
  * Retrofit's own features on {@link MooringCallFactory}, unchanged: redirects, error statuses,
  * {@code CompletableFuture} results, a {@code @Streaming} download, {@code enqueue}, {@code
- * cancel}, the call timeout, an application interceptor, and TLS with hostname verification.
+ * cancel}, the call timeout, an application interceptor, and TLS with hostname verification; once
+ * per {@link IoMode}.
  */
+@ParameterizedClass(name = "io={0}")
+@EnumSource(IoMode.class)
 class RetrofitIT {
+  @Parameter IoMode io;
+
   private static final int DOWNLOAD = 8 * 1024 * 1024;
   private static final int CHUNK = 64 * 1024;
 
@@ -125,7 +134,7 @@ class RetrofitIT {
                   + " "
                   + new String(body, java.nio.charset.StandardCharsets.UTF_8));
         });
-    client = MooringHttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    client = MooringHttpClient.newBuilder().io(io).followRedirects(HttpClient.Redirect.NORMAL).build();
   }
 
   @AfterEach
@@ -231,7 +240,7 @@ class RetrofitIT {
     https.createContext("/hello", ex -> JdkServer.respond(ex, 200, "secure hello"));
     https.start();
     try (MooringHttpClient tls =
-        MooringHttpClient.newBuilder().sslContext(certs.clientContext()).build()) {
+        MooringHttpClient.newBuilder().io(io).sslContext(certs.clientContext()).build()) {
       int port = https.getAddress().getPort();
       MooringCallFactory factory = MooringCallFactory.create(tls);
       Response<String> r = api(factory, "https://localhost:" + port + "/").hello().execute();

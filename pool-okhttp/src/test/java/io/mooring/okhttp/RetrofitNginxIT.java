@@ -3,6 +3,7 @@ package io.mooring.okhttp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.testing.Nginx;
@@ -19,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import retrofit2.Call;
 import retrofit2.Response;
 import retrofit2.Retrofit;
@@ -28,9 +32,13 @@ import retrofit2.http.GET;
 /**
  * A Retrofit interface on {@link MooringCallFactory} against nginx (keep-alive timeout 1 s): the
  * connections are reused, the server closes first, the keep-alive race costs no request, and no
- * client TIME_WAIT is left, counted in the kernel's socket table.
+ * client TIME_WAIT is left, counted in the kernel's socket table; once per {@link IoMode}.
  */
+@ParameterizedClass(name = "io={0}")
+@EnumSource(IoMode.class)
 class RetrofitNginxIT {
+  @Parameter IoMode io;
+
   @TempDir Path dir;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ExecutorService threads = Executors.newFixedThreadPool(16);
@@ -95,7 +103,7 @@ class RetrofitNginxIT {
   void threeThousandGetsFromEightThreadsReuseAboutEightConnections() throws Exception {
     nginx = Nginx.builder().keepaliveRequests(100_000).start(dir);
     try (MooringHttpClient client =
-        MooringHttpClient.newBuilder().meterRegistry(registry).build()) {
+        MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build()) {
       assertThat(load(api(client), 8, 375)).isEmpty();
       long established = SocketTable.clientSockets(nginx.port(), SocketTable.ESTABLISHED);
       System.out.printf(
@@ -114,7 +122,7 @@ class RetrofitNginxIT {
   void nginxClosingEveryFifthRequestCostsNoRequestAndNoTimeWait() throws Exception {
     nginx = Nginx.start(dir);
     try (MooringHttpClient client =
-        MooringHttpClient.newBuilder().meterRegistry(registry).build()) {
+        MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build()) {
       assertThat(load(api(client), 8, 250)).isEmpty();
       System.out.printf(
           "Retrofit on Mooring, nginx closing every 5th: 2,000 GETs, %.0f connections%n", opened());
@@ -133,7 +141,7 @@ class RetrofitNginxIT {
     AtomicInteger failed = new AtomicInteger();
     List<Throwable> failures = new ArrayList<>();
     try (MooringHttpClient client =
-        MooringHttpClient.newBuilder().poolSettings(settings).meterRegistry(registry).build()) {
+        MooringHttpClient.newBuilder().io(io).poolSettings(settings).meterRegistry(registry).build()) {
       Hello api = api(client);
       for (int round = 0; round < 25; round++) {
         List<Throwable> f = load(api, 16, 1);
