@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The JDK's HTTP server on loopback, behaving like nginx with {@code keepalive_requests}: it closes
  * each connection itself after {@code requestsPerConnection} requests (server-first FIN, sending
  * {@code Connection: close} on the last response), and after the JVM-wide idle interval the test
- * JVM sets ({@code sun.net.httpserver.idleInterval}). {@code /stall} answers only at {@link
- * #close()}. Counts requests and the User-Agents it saw. Thread safe.
+ * JVM sets ({@code sun.net.httpserver.idleInterval}). {@code /stall} answers (200, no body) only at
+ * {@link #releaseStalled()} or {@link #close()}. Counts requests and the User-Agents it saw. Thread safe.
  */
 public final class KeepAliveServer implements AutoCloseable {
   private final HttpServer server;
@@ -65,6 +65,11 @@ public final class KeepAliveServer implements AutoCloseable {
     return Map.copyOf(userAgents);
   }
 
+  /** Lets every {@code /stall} request, waiting or to come, be answered. */
+  public void releaseStalled() {
+    stallRelease.countDown();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       exchange.getRequestBody().readAllBytes();
@@ -95,7 +100,7 @@ public final class KeepAliveServer implements AutoCloseable {
 
   @Override
   public void close() {
-    stallRelease.countDown();
+    releaseStalled();
     server.stop(0);
     executor.shutdownNow();
   }

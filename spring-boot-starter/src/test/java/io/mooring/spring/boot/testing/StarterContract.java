@@ -25,10 +25,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -428,6 +430,68 @@ public abstract class StarterContract {
     assertThat(ctx.getBean(ClientHttpConnector.class)).isSameAs(ctx.getBean("userConnector"));
     assertThat(meter(ctx.getBean(MeterRegistry.class), "mooring.acquire")).isZero();
     assertThat(server.userAgents().keySet()).allMatch(ua -> ua.startsWith("Java-http-client"));
+  }
+
+  /**
+   * Whether some thread does a blocking exchange of Mooring's caller-thread path and is inside the
+   * JDK's socket implementation (a read, a poll, a write). Event loops never run that code.
+   */
+  private static boolean aThreadDoesBlockingSocketIo() {
+    return Thread.getAllStackTraces().values().stream()
+        .anyMatch(
+            stack ->
+                Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("sun.nio.ch."))
+                    && Arrays.stream(stack)
+                        .anyMatch(f -> f.getClassName().endsWith(".internal.SocketExchange")));
+  }
+
+  @Test
+  void ioCallerThreadRunsRestClientsExchangesOnBlockingSocketsAndLeavesNoTimeWait()
+      throws Exception {
+    // Boot binds enums leniently: caller-thread is CALLER_THREAD.
+    ConfigurableApplicationContext ctx = start(null, "mooring.http.io=caller-thread");
+    RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
+    CompletableFuture<Integer> held =
+        CompletableFuture.supplyAsync(
+            () -> restClient.get().uri("/stall").retrieve().toBodilessEntity().getStatusCode().value());
+    // While the server holds the response, a thread of the client blocks in the socket read
+    // itself. (Spring's JdkClientHttpRequest sends with sendAsync, so that thread is the client's
+    // executor's, not the RestClient caller's.)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(5))
+        .until(StarterContract::aThreadDoesBlockingSocketIo);
+    server.releaseStalled();
+    assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+    // The server closes every 5th connection itself, as nginx's keepalive_requests does.
+    for (int i = 0; i < 20; i++) {
+      assertThat(restClient.get().uri("/c").retrieve().body(String.class)).isEqualTo("ok");
+    }
+    assertThat(server.requests()).isEqualTo(20);
+    assertThat(server.userAgents()).containsOnlyKeys(mooringUserAgent());
+    assertThat(meter(ctx.getBean(MeterRegistry.class), "mooring.acquire", "pool", "starter-it"))
+        .isEqualTo(21);
+
+    int port = server.port();
+    ctx.close();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> SocketTable.clientSocketsAnyState(port) == SocketTable.clientTimeWait(port));
+    assertThat(SocketTable.clientTimeWait(port)).isZero();
+    assertThat(SocketTable.clientCloseWait(port)).isZero();
+  }
+
+  @Test
+  void anUnknownIoModeFailsStartupNamingThePropertyAndTheModes(CapturedOutput output) {
+    assertThatThrownBy(() -> start(null, "mooring.http.io=caller"))
+        .hasStackTraceContaining("mooring.http.io");
+    // Boot's own bind failure analysis: the property, the value and the modes it accepts.
+    assertThat(output)
+        .contains("APPLICATION FAILED TO START")
+        .contains("mooring.http.io")
+        .contains("Value: \"caller\"")
+        .contains("CALLER_THREAD")
+        .contains("EVENT_LOOP");
   }
 
   @Test
