@@ -1,6 +1,7 @@
 package io.mooring.benchmarks.demo;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
 import io.mooring.pool.PoolSettings;
 import java.time.Duration;
@@ -31,10 +32,17 @@ record ClientSetup(
 
   /**
    * Mooring's client as every Mooring-based contender runs on it: the connect timeout, {@link
-   * #mooringPool()} and the meters. The caller closes it.
+   * #mooringPool()} and the meters, with the library's default {@link IoMode}. The caller closes
+   * it.
    */
   MooringHttpClient mooringClient() {
+    return mooringClient(IoMode.EVENT_LOOP);
+  }
+
+  /** {@link #mooringClient()} doing its socket I/O as {@code io} says. The caller closes it. */
+  MooringHttpClient mooringClient(IoMode io) {
     return MooringHttpClient.newBuilder()
+        .io(io)
         .connectTimeout(CONNECT_TIMEOUT)
         .poolSettings(mooringPool())
         .meterRegistry(registry)

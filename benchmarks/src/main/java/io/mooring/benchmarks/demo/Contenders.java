@@ -1,5 +1,6 @@
 package io.mooring.benchmarks.demo;
 
+import io.mooring.http.IoMode;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  */
 final class Contenders {
   static final String MOORING = "mooring";
+  static final String MOORING_CALLER_THREAD = "mooring-caller-thread";
   static final String JDK = "jdk";
   static final String APACHE = "apache";
   static final String APACHE_MOORING = "apache-mooring";
@@ -22,7 +24,8 @@ final class Contenders {
   /** Every contender, Mooring first. */
   static List<Contender> all() {
     return List.of(
-        JavaNetHttpClient.mooring(),
+        JavaNetHttpClient.mooring(IoMode.EVENT_LOOP),
+        JavaNetHttpClient.mooring(IoMode.CALLER_THREAD),
         JavaNetHttpClient.jdk(),
         ApacheClassicClient.contender(),
         ApacheOnMooring.contender(),

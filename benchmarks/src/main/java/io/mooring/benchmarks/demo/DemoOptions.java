@@ -22,7 +22,7 @@ record DemoOptions(
 
   static final String USAGE =
       "usage: java -jar mooring-demo.jar [--clients "
-          + "mooring,jdk,apache,apache-mooring,okhttp,urlconnection] [--phases steady,burst,race,restart,shutdown"
+          + "mooring,mooring-caller-thread,jdk,apache,apache-mooring,okhttp,urlconnection] [--phases steady,burst,race,restart,shutdown"
           + " (or 1-5)] [--scale F | --requests N] [--report FILE] [--netns]";
 
   /** Parses {@code args}; throws {@link IllegalArgumentException} naming a bad flag or value. */

@@ -1,5 +1,6 @@
 package io.mooring.benchmarks.demo;
 
+import io.mooring.http.IoMode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,16 +46,22 @@ final class JavaNetHttpClient implements DemoClient {
                     "close(): from Java 21; on Java 17 the client is dropped and collected")));
   }
 
-  /** Mooring's client on its default pool settings, but for the idle eviction. */
-  static Contender mooring() {
+  /**
+   * Mooring's client on its default pool settings, but for the idle eviction: with event-loop I/O
+   * (the default) as "Mooring", the row every other client is compared with, and with {@link
+   * IoMode#CALLER_THREAD} as "Mooring (caller-thread I/O)".
+   */
+  static Contender mooring(IoMode io) {
+    boolean callerThread = io == IoMode.CALLER_THREAD;
     return new Contender(
-        Contenders.MOORING,
-        "Mooring",
+        callerThread ? Contenders.MOORING_CALLER_THREAD : Contenders.MOORING,
+        callerThread ? "Mooring (caller-thread I/O)" : "Mooring",
         setup ->
             new JavaNetHttpClient(
-                setup.mooringClient(),
+                setup.mooringClient(io),
                 List.of(
-                    mooringSettings(setup),
+                    mooringSettings(setup)
+                        + (callerThread ? ", .io(IoMode.CALLER_THREAD): send does its own I/O" : ""),
                     setup.mooringIdleSetting(),
                     "per-request timeout 10 s",
                     "close()")));
