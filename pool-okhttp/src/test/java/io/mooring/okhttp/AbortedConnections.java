@@ -21,6 +21,8 @@ final class AbortedConnections {
         Duration.ofSeconds(10),
         () -> SocketTable.clientSocketsAnyState(port) == SocketTable.clientTimeWait(port),
         () -> SocketTable.read().stream().filter(e -> e.remotePort() == port).toList());
-    assertThat(SocketTable.clientTimeWait(port)).as("client TIME_WAIT (a FIN, not an RST)").isZero();
+    assertThat(SocketTable.clientTimeWait(port))
+        .as("client TIME_WAIT (a FIN, not an RST)")
+        .isZero();
   }
 }

@@ -123,10 +123,7 @@ class CallIT {
                 "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789"
                     .getBytes(StandardCharsets.ISO_8859_1));
     client =
-        MooringHttpClient.newBuilder()
-            .io(io)
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+        MooringHttpClient.newBuilder().io(io).followRedirects(HttpClient.Redirect.NORMAL).build();
     factory = MooringCallFactory.create(client);
   }
 

@@ -35,7 +35,7 @@ public final class NamespacePortReuseChild {
     PortReuseChild.run(
         closeEvery,
         registry -> {
-          MooringHttpClient client = 
+          MooringHttpClient client =
               MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build();
           Retrofit.Builder retrofit =
               new Retrofit.Builder()

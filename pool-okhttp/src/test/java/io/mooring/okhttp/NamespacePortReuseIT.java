@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code tcp_tw_reuse} is off, 2,000 GETs to a server that closes the connection after every
  * request ({@code Connection: close}), 2,000 connections in all. Mooring waits for the server's
  * FIN, so no client port is held in TIME_WAIT and 500 ports serve every connection ({@link
- * OkHttpPortReuseIT}: OkHttp's own client, against the same server, does not). Skipped, saying
- * why, where a namespace cannot be made.
+ * OkHttpPortReuseIT}: OkHttp's own client, against the same server, does not). Skipped, saying why,
+ * where a namespace cannot be made.
  */
 @ParameterizedClass(name = "io={0}")
 @EnumSource(IoMode.class)

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What {@link NamespacePortReuseIT} is measured against: the same Retrofit interface on OkHttp's
  * own client, in the same kind of namespace (500 ports, {@code tcp_tw_reuse} off) against the same
- * server closing after every request. OkHttp closes as soon as it has read the response, racing
- * the server, and leaves client TIME_WAIT behind. Skipped, saying why, where a namespace cannot be
+ * server closing after every request. OkHttp closes as soon as it has read the response, racing the
+ * server, and leaves client TIME_WAIT behind. Skipped, saying why, where a namespace cannot be
  * made.
  */
 class OkHttpPortReuseIT {

@@ -134,7 +134,8 @@ class RetrofitIT {
                   + " "
                   + new String(body, java.nio.charset.StandardCharsets.UTF_8));
         });
-    client = MooringHttpClient.newBuilder().io(io).followRedirects(HttpClient.Redirect.NORMAL).build();
+    client =
+        MooringHttpClient.newBuilder().io(io).followRedirects(HttpClient.Redirect.NORMAL).build();
   }
 
   @AfterEach

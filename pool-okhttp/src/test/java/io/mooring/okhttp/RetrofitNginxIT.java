@@ -141,7 +141,11 @@ class RetrofitNginxIT {
     AtomicInteger failed = new AtomicInteger();
     List<Throwable> failures = new ArrayList<>();
     try (MooringHttpClient client =
-        MooringHttpClient.newBuilder().io(io).poolSettings(settings).meterRegistry(registry).build()) {
+        MooringHttpClient.newBuilder()
+            .io(io)
+            .poolSettings(settings)
+            .meterRegistry(registry)
+            .build()) {
       Hello api = api(client);
       for (int round = 0; round < 25; round++) {
         List<Throwable> f = load(api, 16, 1);

@@ -61,7 +61,9 @@ final class JavaNetHttpClient implements DemoClient {
                 setup.mooringClient(io),
                 List.of(
                     mooringSettings(setup)
-                        + (callerThread ? ", .io(IoMode.CALLER_THREAD): send does its own I/O" : ""),
+                        + (callerThread
+                            ? ", .io(IoMode.CALLER_THREAD): send does its own I/O"
+                            : ""),
                     setup.mooringIdleSetting(),
                     "per-request timeout 10 s",
                     "close()")));

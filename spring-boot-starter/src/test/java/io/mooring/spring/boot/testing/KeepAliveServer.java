@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each connection itself after {@code requestsPerConnection} requests (server-first FIN, sending
  * {@code Connection: close} on the last response), and after the JVM-wide idle interval the test
  * JVM sets ({@code sun.net.httpserver.idleInterval}). {@code /stall} answers (200, no body) only at
- * {@link #releaseStalled()} or {@link #close()}. Counts requests and the User-Agents it saw. Thread safe.
+ * {@link #releaseStalled()} or {@link #close()}. Counts requests and the User-Agents it saw. Thread
+ * safe.
  */
 public final class KeepAliveServer implements AutoCloseable {
   private final HttpServer server;

@@ -453,7 +453,14 @@ public abstract class StarterContract {
     RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
     CompletableFuture<Integer> held =
         CompletableFuture.supplyAsync(
-            () -> restClient.get().uri("/stall").retrieve().toBodilessEntity().getStatusCode().value());
+            () ->
+                restClient
+                    .get()
+                    .uri("/stall")
+                    .retrieve()
+                    .toBodilessEntity()
+                    .getStatusCode()
+                    .value());
     // While the server holds the response, a thread of the client blocks in the socket read
     // itself. (Spring's JdkClientHttpRequest sends with sendAsync, so that thread is the client's
     // executor's, not the RestClient caller's.)
