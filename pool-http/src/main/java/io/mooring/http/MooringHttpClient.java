@@ -196,6 +196,11 @@ public final class MooringHttpClient extends HttpClient implements AutoCloseable
     return sendAsync(request, handler);
   }
 
+  /** Which threads do this client's socket I/O (see {@link Builder#io}). */
+  public IoMode io() {
+    return settings.io;
+  }
+
   /** The client's connection pool, for its statistics; owned and closed by the client. */
   public ConnectionPool<?> pool() {
     return engine.pool();

@@ -1,5 +1,6 @@
 package io.mooring.spring.boot.internal;
 
+import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,7 +60,10 @@ public final class MooringRequestFactories {
     private final MooringRequestFactories owner;
 
     private Factory(MooringRequestFactories owner) {
-      super(owner.client);
+      super(
+          owner.client.io() == IoMode.CALLER_THREAD
+              ? new SendOnCallerThread(owner.client)
+              : owner.client);
       this.owner = owner;
     }
 

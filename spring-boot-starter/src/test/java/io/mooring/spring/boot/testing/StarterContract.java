@@ -436,13 +436,12 @@ public abstract class StarterContract {
    * Whether some thread does a blocking exchange of Mooring's caller-thread path and is inside the
    * JDK's socket implementation (a read, a poll, a write). Event loops never run that code.
    */
-  private static boolean aThreadDoesBlockingSocketIo() {
-    return Thread.getAllStackTraces().values().stream()
-        .anyMatch(
-            stack ->
-                Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("sun.nio.ch."))
-                    && Arrays.stream(stack)
-                        .anyMatch(f -> f.getClassName().endsWith(".internal.SocketExchange")));
+  /** Whether {@code thread} is blocked in a socket read of Mooring's caller-thread exchange. */
+  private static boolean doesBlockingSocketIo(Thread thread) {
+    StackTraceElement[] stack = thread.getStackTrace();
+    return Arrays.stream(stack).anyMatch(f -> f.getClassName().startsWith("sun.nio.ch."))
+        && Arrays.stream(stack)
+            .anyMatch(f -> f.getClassName().endsWith(".internal.SocketExchange"));
   }
 
   @Test
@@ -451,23 +450,31 @@ public abstract class StarterContract {
     // Boot binds enums leniently: caller-thread is CALLER_THREAD.
     ConfigurableApplicationContext ctx = start(null, "mooring.http.io=caller-thread");
     RestClient restClient = ctx.getBean(RestClient.Builder.class).baseUrl(server.url()).build();
-    CompletableFuture<Integer> held =
-        CompletableFuture.supplyAsync(
-            () ->
-                restClient
-                    .get()
-                    .uri("/stall")
-                    .retrieve()
-                    .toBodilessEntity()
-                    .getStatusCode()
-                    .value());
-    // While the server holds the response, a thread of the client blocks in the socket read
-    // itself. (Spring's JdkClientHttpRequest sends with sendAsync, so that thread is the client's
-    // executor's, not the RestClient caller's.)
+    CompletableFuture<Integer> held = new CompletableFuture<>();
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                held.complete(
+                    restClient
+                        .get()
+                        .uri("/stall")
+                        .retrieve()
+                        .toBodilessEntity()
+                        .getStatusCode()
+                        .value());
+              } catch (RuntimeException e) {
+                held.completeExceptionally(e);
+              }
+            },
+            "rest-client-caller");
+    caller.start();
+    // While the server holds the response, the RestClient's own calling thread blocks in the
+    // socket read (Spring's request sends with sendAsync; the starter has the caller do it).
     await()
         .atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(5))
-        .until(StarterContract::aThreadDoesBlockingSocketIo);
+        .until(() -> doesBlockingSocketIo(caller));
     server.releaseStalled();
     assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(200);
     // The server closes every 5th connection itself, as nginx's keepalive_requests does.
