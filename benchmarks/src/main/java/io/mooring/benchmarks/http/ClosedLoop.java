@@ -28,18 +28,21 @@ final class ClosedLoop {
       double seconds,
       Histogram latencies,
       long allocatedBytes,
+      CpuMeter.Cost cost,
       Map<String, Long> failures) {}
 
   private final HttpClientAdapter client;
   private final int inFlight;
   private final AllocationMeter allocation;
+  private final CpuMeter cpu;
   private final Map<String, Long> failures = new LinkedHashMap<>();
   private volatile int phase = WARM_UP;
 
-  ClosedLoop(HttpClientAdapter client, int inFlight, AllocationMeter allocation) {
+  ClosedLoop(HttpClientAdapter client, int inFlight, AllocationMeter allocation, CpuMeter cpu) {
     this.client = client;
     this.inFlight = inFlight;
     this.allocation = allocation;
+    this.cpu = cpu;
   }
 
   /** Runs the warm-up, then the measured phase, then stops the threads. */
@@ -56,9 +59,11 @@ final class ClosedLoop {
     threads.forEach(Thread::start);
     Thread.sleep(warmUpMillis);
     AllocationMeter.Snapshot before = allocation.snapshot();
+    CpuMeter.Snapshot cpuBefore = cpu.snapshot();
     long start = System.nanoTime();
     phase = MEASURE;
     Thread.sleep(measureMillis);
+    CpuMeter.Snapshot cpuAfter = cpu.snapshot();
     AllocationMeter.Snapshot after = allocation.snapshot();
     phase = STOP;
     long seconds = System.nanoTime() - start;
@@ -77,7 +82,8 @@ final class ClosedLoop {
     synchronized (failures) {
       kept = new LinkedHashMap<>(failures);
     }
-    return new Measurement(ok, failed, seconds / 1e9, merged, after.since(before), kept);
+    return new Measurement(
+        ok, failed, seconds / 1e9, merged, after.since(before), cpuAfter.since(cpuBefore), kept);
   }
 
   private void fail(String message) {

@@ -27,10 +27,17 @@ record HarnessOptions(
   static final List<String> ALL_CLIENTS =
       List.of(
           "mooring",
+          "mooring-caller",
+          "mooring-async",
           "jdk",
           "apache",
           "apache-mooring",
           "okhttp",
+          "okhttp-mooring",
+          "okhttp-mooring-caller",
+          "huc-jdk",
+          "huc-mooring",
+          "huc-mooring-caller",
           "reactor",
           "retrofit-mooring",
           "retrofit-okhttp",

@@ -21,4 +21,11 @@ interface HttpClientAdapter extends AutoCloseable {
     /** A new client for {@code target}, its pool sized for {@code inFlight} concurrent requests. */
     HttpClientAdapter open(java.net.URI target, int inFlight) throws IOException;
   }
+
+  /** How an adapter closes the client it opened (some libraries have no {@code close()}). */
+  @FunctionalInterface
+  interface Closer {
+    /** Closes the client and its connections. */
+    void close() throws IOException;
+  }
 }

@@ -1,5 +1,6 @@
 package io.mooring.benchmarks.http;
 
+import io.mooring.http.IoMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,15 +13,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * End-to-end HTTP harness: Mooring's client against its JVM peers (the JDK {@code HttpClient},
- * Apache HttpClient 5 classic, OkHttp, Reactor Netty), a Retrofit interface on OkHttp and on
- * Mooring's call factory, and {@code wrk} as the ceiling, on loopback, against a fixed-response
+ * End-to-end HTTP harness: Mooring's client ({@code send} on event loops and on the caller's
+ * thread, {@code sendAsync}) against its JVM peers (the JDK {@code HttpClient}, Apache HttpClient 5
+ * classic, OkHttp, Reactor Netty), the JDK's {@code HttpURLConnection} against Mooring's drop-in,
+ * OkHttp's {@code Call} API and a Retrofit interface on OkHttp and on Mooring's call factory, and
+ * {@code wrk} as the ceiling, on loopback, against a fixed-response
  * Netty server in this JVM and nginx when installed. Every run gets a fresh server on a fresh port,
  * a fresh client whose pool is sized for the concurrency, a warm-up, a measured phase of fixed
  * length and a closed loop of N requests in flight on N threads; the contenders are rotated round
- * by round to cancel drift. It prints one table: requests/s, ratio to Mooring, p50/p99 latency,
- * connections the server accepted, client-side TIME_WAIT sockets left after closing the client
- * (read from the kernel's tables), bytes allocated per request, failures.
+ * by round to cancel drift. It prints one table: requests/s and its ratio to Apache 5 classic and
+ * to OkHttp, p50/p99 latency, CPU time (and its ratio to Apache's) and context switches per request
+ * of this JVM without the in-JVM server's threads ({@link CpuMeter}), connections the server
+ * accepted, client-side TIME_WAIT sockets left after closing the client (read from the kernel's
+ * tables), bytes allocated per request, failures.
  *
  * <pre>
  * java -cp benchmarks/target/mooring-benchmarks.jar io.mooring.benchmarks.http.HttpHarness \
@@ -33,6 +38,7 @@ import java.util.Optional;
 public final class HttpHarness {
   private final HarnessOptions options;
   private final AllocationMeter allocation = new AllocationMeter();
+  private final CpuMeter cpu = new CpuMeter();
   private final SocketCounter sockets = new SocketCounter();
 
   private HttpHarness(HarnessOptions options) {
@@ -43,7 +49,9 @@ public final class HttpHarness {
   public static void main(String[] args) {
     int code;
     try {
-      code = new HttpHarness(HarnessOptions.parse(args)).run();
+      HarnessOptions options = HarnessOptions.parse(args);
+      sizeJdkKeepAliveCache(options);
+      code = new HttpHarness(options).run();
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       code = 2;
@@ -54,6 +62,18 @@ public final class HttpHarness {
     }
     System.out.flush();
     System.exit(code); // client libraries may leave non-daemon threads behind
+  }
+
+  /**
+   * The JDK's {@code HttpURLConnection} keeps {@code http.maxConnections} idle connections per
+   * destination (default 5), read once when first used: sized here, before any use, for the highest
+   * concurrency, as every other client's pool is, unless given with {@code -D}.
+   */
+  private static void sizeJdkKeepAliveCache(HarnessOptions options) {
+    if (System.getProperty("http.maxConnections") == null) {
+      int n = options.inFlight().stream().mapToInt(Integer::intValue).max().orElse(5);
+      System.setProperty("http.maxConnections", Integer.toString(Math.max(5, n)));
+    }
   }
 
   private int run() throws Exception {
@@ -160,17 +180,26 @@ public final class HttpHarness {
     Map<String, Contender> all = new LinkedHashMap<>();
     for (String c : options.clients()) {
       switch (c) {
-        case "mooring" -> all.put("Mooring", jvm("Mooring", JavaNetAdapter::mooring));
-        case "jdk" -> all.put("JDK", jvm("JDK", JavaNetAdapter::jdk));
-        case "apache" -> all.put("Apache5", jvm("Apache5", ApacheClassicAdapter::open));
-        case "apache-mooring" ->
-            all.put("Apache5+Mooring", jvm("Apache5+Mooring", ApacheClassicAdapter::openOnMooring));
-        case "okhttp" -> all.put("OkHttp", jvm("OkHttp", OkHttpAdapter::open));
-        case "retrofit-mooring" ->
-            all.put("Retrofit/Mooring", jvm("Retrofit/Mooring", RetrofitAdapter::onMooring));
-        case "retrofit-okhttp" ->
-            all.put("Retrofit/OkHttp", jvm("Retrofit/OkHttp", RetrofitAdapter::onOkHttp));
-        case "reactor" -> all.put("Reactor", jvm("Reactor", ReactorNettyAdapter::open));
+        case "mooring" -> jvm(all, "Mooring", JavaNetAdapter.mooring(IoMode.EVENT_LOOP));
+        case "mooring-caller" ->
+            jvm(all, "Mooring caller", JavaNetAdapter.mooring(IoMode.CALLER_THREAD));
+        case "mooring-async" -> jvm(all, "Mooring sendAsync", JavaNetAdapter::mooringAsync);
+        case "jdk" -> jvm(all, "JDK", JavaNetAdapter::jdk);
+        case "apache" -> jvm(all, ResultTable.APACHE, ApacheClassicAdapter::open);
+        case "apache-mooring" -> jvm(all, "Apache5+Mooring", ApacheClassicAdapter::openOnMooring);
+        case "okhttp" -> jvm(all, ResultTable.OKHTTP, OkHttpAdapter::open);
+        case "okhttp-mooring" ->
+            jvm(all, "OkHttp/Mooring", OkHttpAdapter.onMooring(IoMode.EVENT_LOOP));
+        case "okhttp-mooring-caller" ->
+            jvm(all, "OkHttp/Mooring caller", OkHttpAdapter.onMooring(IoMode.CALLER_THREAD));
+        case "huc-jdk" -> jvm(all, "HUC JDK", UrlConnectionAdapter::jdk);
+        case "huc-mooring" ->
+            jvm(all, "HUC/Mooring", UrlConnectionAdapter.onMooring(IoMode.EVENT_LOOP));
+        case "huc-mooring-caller" ->
+            jvm(all, "HUC/Mooring caller", UrlConnectionAdapter.onMooring(IoMode.CALLER_THREAD));
+        case "retrofit-mooring" -> jvm(all, "Retrofit/Mooring", RetrofitAdapter::onMooring);
+        case "retrofit-okhttp" -> jvm(all, "Retrofit/OkHttp", RetrofitAdapter::onOkHttp);
+        case "reactor" -> jvm(all, "Reactor", ReactorNettyAdapter::open);
         case "wrk" -> {
           Optional<Path> wrk = WrkContender.find();
           if (wrk.isPresent()) {
@@ -185,8 +214,8 @@ public final class HttpHarness {
     return all;
   }
 
-  private Contender jvm(String name, HttpClientAdapter.Opener opener) {
-    return new JvmClientContender(name, opener, allocation, sockets);
+  private void jvm(Map<String, Contender> all, String name, HttpClientAdapter.Opener opener) {
+    all.put(name, new JvmClientContender(name, opener, allocation, cpu, sockets));
   }
 
   private Map<String, TargetServer.Starter> servers(List<String> notes) throws Exception {
@@ -251,6 +280,10 @@ public final class HttpHarness {
                 ? "getTotalThreadAllocatedBytes (all threads)"
                 : "sum of getThreadAllocatedBytes over live threads (dead threads lost)")
             + ", server threads excluded; latency: HdrHistogram per load thread, merged");
+    System.out.println(
+        "CPU and context switches: this JVM (callers, client threads, GC, JIT) without the Netty"
+            + " server's threads; nginx and wrk are other processes, not counted"
+            + (cpu.switchesReadable() ? "" : "; /proc unreadable: context switches n/a"));
   }
 
   private static String cpuModel() {

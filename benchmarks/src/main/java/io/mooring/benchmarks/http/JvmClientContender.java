@@ -9,16 +9,19 @@ final class JvmClientContender implements Contender {
   private final String name;
   private final HttpClientAdapter.Opener opener;
   private final AllocationMeter allocation;
+  private final CpuMeter cpu;
   private final SocketCounter sockets;
 
   JvmClientContender(
       String name,
       HttpClientAdapter.Opener opener,
       AllocationMeter allocation,
+      CpuMeter cpu,
       SocketCounter sockets) {
     this.name = name;
     this.opener = opener;
     this.allocation = allocation;
+    this.cpu = cpu;
     this.sockets = sockets;
   }
 
@@ -44,7 +47,7 @@ final class JvmClientContender implements Contender {
       int stillOpen = sockets.awaitClosed(address, CLOSE_WAIT_MILLIS);
       int timeWait = sockets.timeWait(address);
       ClosedLoop.Measurement m = measured.measurement();
-      double bytesPerRequest = m.ok() > 0 ? (double) m.allocatedBytes() / m.ok() : Double.NaN;
+      CpuMeter.Cost cost = m.cost();
       return new RunResult(
           serverKind,
           name,
@@ -57,9 +60,17 @@ final class JvmClientContender implements Contender {
           measured.accepted(),
           timeWait,
           stillOpen,
-          bytesPerRequest,
+          perRequest(m.allocatedBytes(), m.ok()),
+          perRequest(cost.cpuNanos(), m.ok()) / 1e3,
+          perRequest(cost.switches(), m.ok()),
+          cost.exitedThreads(),
           m.failures());
     }
+  }
+
+  /** {@code total / requests}, NaN when either is unknown or no request completed. */
+  private static double perRequest(long total, long requests) {
+    return total >= 0 && requests > 0 ? (double) total / requests : Double.NaN;
   }
 
   /** A measurement and the connections the server accepted while the client was open. */
@@ -69,7 +80,7 @@ final class JvmClientContender implements Contender {
   private Measured measure(TargetServer server, int inFlight, HarnessOptions o) throws Exception {
     try (HttpClientAdapter client = opener.open(server.uri(), inFlight)) {
       ClosedLoop.Measurement m =
-          new ClosedLoop(client, inFlight, allocation).run(o.warmUpMillis(), o.durationMillis());
+          new ClosedLoop(client, inFlight, allocation, cpu).run(o.warmUpMillis(), o.durationMillis());
       return new Measured(m, server.accepted().orElse(-1));
     }
   }

@@ -1,9 +1,13 @@
 package io.mooring.benchmarks.http;
 
+import io.mooring.http.IoMode;
+import io.mooring.http.MooringHttpClient;
+import io.mooring.okhttp.MooringCallFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -12,18 +16,22 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * OkHttp 4 with {@code Call.execute()} (blocking), its {@link ConnectionPool} keeping up to {@code
- * inFlight} idle connections (the default, 5, would close the extra ones client-first under load)
- * and its {@link Dispatcher} allowing {@code inFlight} per host. The request is immutable and built
- * once.
+ * OkHttp's {@code Call} API, {@code execute()} (blocking), on either call factory: OkHttp 4's own
+ * client, its {@link ConnectionPool} keeping up to {@code inFlight} idle connections (the default,
+ * 5, would close the extra ones client-first under load) and its {@link Dispatcher} allowing {@code
+ * inFlight} per host; or {@link MooringCallFactory} on Mooring's client ({@link
+ * JavaNetAdapter#newMooring}). The request is immutable and built once; the calling code is the
+ * same for both.
  */
 final class OkHttpAdapter implements HttpClientAdapter {
-  private final OkHttpClient client;
+  private final Call.Factory factory;
   private final Request request;
+  private final Closer closer;
 
-  private OkHttpAdapter(URI target, int inFlight) {
-    this.client = newClient(inFlight);
+  private OkHttpAdapter(Call.Factory factory, URI target, Closer closer) {
+    this.factory = factory;
     this.request = new Request.Builder().url(target.toString()).get().build();
+    this.closer = closer;
   }
 
   /** The OkHttp client of the harness, sized for {@code inFlight}; {@link #close} closes it. */
@@ -45,13 +53,23 @@ final class OkHttpAdapter implements HttpClientAdapter {
     client.connectionPool().evictAll();
   }
 
+  /** On OkHttp's own client. */
   static HttpClientAdapter open(URI target, int inFlight) {
-    return new OkHttpAdapter(target, inFlight);
+    OkHttpClient client = newClient(inFlight);
+    return new OkHttpAdapter(client, target, () -> close(client));
+  }
+
+  /** On {@link MooringCallFactory} over Mooring's client doing its I/O in mode {@code io}. */
+  static HttpClientAdapter.Opener onMooring(IoMode io) {
+    return (target, inFlight) -> {
+      MooringHttpClient client = JavaNetAdapter.newMooring(inFlight, io);
+      return new OkHttpAdapter(MooringCallFactory.create(client), target, client::close);
+    };
   }
 
   @Override
   public int get() throws IOException {
-    try (Response response = client.newCall(request).execute()) {
+    try (Response response = factory.newCall(request).execute()) {
       ResponseBody body = response.body();
       if (body != null) {
         body.bytes();
@@ -61,7 +79,7 @@ final class OkHttpAdapter implements HttpClientAdapter {
   }
 
   @Override
-  public void close() {
-    close(client);
+  public void close() throws IOException {
+    closer.close();
   }
 }

@@ -9,10 +9,18 @@ import java.util.function.ToDoubleFunction;
 /**
  * Folds the runs into one Markdown table, one row per (server, concurrency, contender): the mean
  * over rounds of requests/s (with its spread, half the max-min range, when there are several
- * rounds), of the latency percentiles, connections, TIME_WAIT and allocation per request, and the
- * ratio of the requests/s to Mooring's at the same server and concurrency.
+ * rounds), of the latency percentiles, CPU time and context switches per request, connections,
+ * TIME_WAIT and allocation per request; and the ratios of the requests/s to {@value #APACHE}'s and
+ * {@value #OKHTTP}'s, and of the CPU per request to {@value #APACHE}'s, at the same server and
+ * concurrency (so from the same run).
  */
 final class ResultTable {
+  /** The contender the throughput and CPU ratios are taken against first. */
+  static final String APACHE = "Apache5";
+
+  /** The contender the throughput ratio is taken against second. */
+  static final String OKHTTP = "OkHttp";
+
   private ResultTable() {}
 
   /** The table, rows in the order of {@code servers}, {@code inFlight}, {@code contenders}. */
@@ -20,12 +28,16 @@ final class ResultTable {
       List<RunResult> runs, List<String> servers, List<Integer> inFlight, List<String> contenders) {
     StringBuilder sb = new StringBuilder();
     sb.append(
-        "| server | client | in flight | requests/s | vs Mooring | p50 | p99 | connections opened"
+        "| server | client | in flight | requests/s | vs Apache5 | vs OkHttp | p50 | p99"
+            + " | CPU µs/request | CPU vs Apache5 | ctx switches/request | connections opened"
             + " | client TIME_WAIT | alloc B/request | failed |\n");
-    sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    sb.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (String server : servers) {
       for (int n : inFlight) {
-        double mooring = mean(select(runs, server, n, "Mooring"), RunResult::throughput);
+        List<RunResult> apache = select(runs, server, n, APACHE);
+        double apacheRate = mean(apache, RunResult::throughput);
+        double apacheCpu = mean(apache, RunResult::cpuMicrosPerRequest);
+        double okhttpRate = mean(select(runs, server, n, OKHTTP), RunResult::throughput);
         for (String contender : contenders) {
           List<RunResult> rs = select(runs, server, n, contender);
           if (rs.isEmpty()) {
@@ -40,14 +52,18 @@ final class ResultTable {
           sb.append(
               String.format(
                   Locale.ROOT,
-                  "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                  "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                   server,
                   contender,
                   n,
                   rateText,
-                  mooring > 0 ? String.format(Locale.ROOT, "%.2fx", rate / mooring) : "n/a",
+                  ratio(rate, apacheRate),
+                  ratio(rate, okhttpRate),
                   latency(mean(rs, r -> r.p50Nanos())),
                   latency(mean(rs, r -> r.p99Nanos())),
+                  decimal(cpu(rs)),
+                  ratio(cpu(rs), apacheCpu),
+                  decimal(mean(rs, RunResult::switchesPerRequest)) + exited(rs),
                   count(mean(rs, r -> r.connections())),
                   count(mean(rs, r -> r.timeWait())) + stillOpen(rs),
                   bytes(rs),
@@ -97,6 +113,27 @@ final class ResultTable {
     double max = rs.stream().mapToDouble(f).max().orElse(0);
     double min = rs.stream().mapToDouble(f).min().orElse(0);
     return (max - min) / 2;
+  }
+
+  /** {@code value / reference} as {@code 1.23x}; n/a when either is unknown or zero. */
+  private static String ratio(double value, double reference) {
+    return value > 0 && reference > 0
+        ? String.format(Locale.ROOT, "%.2fx", value / reference)
+        : "n/a";
+  }
+
+  private static double cpu(List<RunResult> rs) {
+    return mean(rs, RunResult::cpuMicrosPerRequest);
+  }
+
+  private static String decimal(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%,.1f", v);
+  }
+
+  /** A mark when threads ended during a measured phase, so that their switches are missing. */
+  private static String exited(List<RunResult> rs) {
+    int exited = rs.stream().mapToInt(RunResult::exitedThreads).sum();
+    return exited > 0 ? " (" + exited + " threads ended)" : "";
   }
 
   private static String latency(double nanos) {

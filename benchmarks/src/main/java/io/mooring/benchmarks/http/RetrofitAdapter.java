@@ -1,5 +1,6 @@
 package io.mooring.benchmarks.http;
 
+import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
 import io.mooring.okhttp.MooringCallFactory;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import retrofit2.http.Url;
 /**
  * A Retrofit interface, as applications declare one, on either call factory: OkHttp's own client
  * (configured as {@link OkHttpAdapter}'s) or {@link MooringCallFactory} on Mooring's client
- * (configured as {@link JavaNetAdapter#mooring}'s, no call timeout, as OkHttp's default). The
+ * (configured as {@link JavaNetAdapter#newMooring}, event loops, no call timeout, as OkHttp's default). The
  * calling code is the same for both: {@code execute()}, and Retrofit's built-in converter reads the
  * whole body.
  */
@@ -30,12 +31,6 @@ final class RetrofitAdapter implements HttpClientAdapter {
   private final String url;
   private final Closer closer;
 
-  /** How each variant closes its client. */
-  @FunctionalInterface
-  private interface Closer {
-    void close() throws IOException;
-  }
-
   private RetrofitAdapter(Call.Factory factory, URI target, Closer closer) {
     this.url = target.toString();
     this.api =
@@ -49,7 +44,7 @@ final class RetrofitAdapter implements HttpClientAdapter {
 
   /** Retrofit on Mooring's call factory. */
   static HttpClientAdapter onMooring(URI target, int inFlight) {
-    MooringHttpClient client = JavaNetAdapter.newMooring(inFlight);
+    MooringHttpClient client = JavaNetAdapter.newMooring(inFlight, IoMode.EVENT_LOOP);
     return new RetrofitAdapter(MooringCallFactory.create(client), target, client::close);
   }
 

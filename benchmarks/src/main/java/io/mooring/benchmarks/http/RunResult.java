@@ -18,6 +18,10 @@ import java.util.Map;
  * @param timeWait client-side TIME_WAIT sockets toward the server after the client was closed
  * @param stillOpen client sockets toward the server not yet closed a few seconds after closing
  * @param bytesPerRequest bytes allocated in the JVM (server threads excluded) per completed request
+ * @param cpuMicrosPerRequest CPU time of the JVM (server threads excluded) per completed request
+ * @param switchesPerRequest context switches in the JVM (server threads excluded) per completed
+ *     request
+ * @param exitedThreads threads that ended during the measured phase (their switches are missing)
  * @param failures a few failure messages and their counts
  */
 record RunResult(
@@ -33,6 +37,9 @@ record RunResult(
     int timeWait,
     int stillOpen,
     double bytesPerRequest,
+    double cpuMicrosPerRequest,
+    double switchesPerRequest,
+    int exitedThreads,
     Map<String, Long> failures) {
 
   /** A run that could not start: everything unknown, one failure message. */
@@ -50,6 +57,9 @@ record RunResult(
         -1,
         -1,
         Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        0,
         Map.of("could not run: " + cause, 1L));
   }
 

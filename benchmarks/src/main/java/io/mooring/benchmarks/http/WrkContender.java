@@ -125,6 +125,9 @@ final class WrkContender implements Contender {
           timeWait,
           stillOpen,
           Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          0,
           failures);
     }
   }
