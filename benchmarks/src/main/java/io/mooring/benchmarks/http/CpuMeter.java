@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,9 @@ import java.util.Map;
  * {@code Name}, the thread name cut to 15 characters) left out. Linux publishes no whole-process
  * count that includes dead threads ({@code /proc/self/status} is the main thread's; {@code
  * getrusage} has no Java API), so a thread that ends between the snapshots takes its switches with
- * it: {@link Cost#exitedThreads} says how many did (the closed loop's threads and the clients'
- * loops live through the measured phase, so it is normally 0).
+ * it: {@link Cost#endedThreads} names them (the closed loop's threads and the clients' loops live
+ * through the measured phase; the JIT's compiler threads, which the JVM starts and stops as it
+ * needs them, are the usual ones).
  */
 final class CpuMeter {
   private static final Path TASKS = Paths.get("/proc/self/task");
@@ -42,17 +44,20 @@ final class CpuMeter {
    *
    * @param cpuNanos CPU time, server threads excluded
    * @param switches voluntary plus involuntary context switches, server threads excluded
-   * @param exitedThreads threads that ended in between, whose switches are missing
+   * @param endedThreads names of the threads that ended in between, whose switches are missing
    */
-  record Cost(long cpuNanos, long switches, int exitedThreads) {}
+  record Cost(long cpuNanos, long switches, List<String> endedThreads) {}
+
+  /** A task's name and context switches so far. */
+  private record Task(String name, long switches) {}
 
   /** One reading. */
   final class Snapshot {
     private final long processCpu;
     private final Map<Long, Long> serverCpu;
-    private final Map<String, Long> switches;
+    private final Map<String, Task> switches;
 
-    private Snapshot(long processCpu, Map<Long, Long> serverCpu, Map<String, Long> switches) {
+    private Snapshot(long processCpu, Map<Long, Long> serverCpu, Map<String, Task> switches) {
       this.processCpu = processCpu;
       this.serverCpu = serverCpu;
       this.switches = switches;
@@ -62,18 +67,26 @@ final class CpuMeter {
     Cost since(Snapshot before) {
       long cpu = -1;
       if (processCpu >= 0 && before.processCpu >= 0) {
-        cpu = processCpu - before.processCpu - delta(serverCpu, before.serverCpu);
-      }
-      if (switches == null || before.switches == null) {
-        return new Cost(cpu, -1, 0);
-      }
-      int exited = 0;
-      for (String task : before.switches.keySet()) {
-        if (!switches.containsKey(task)) {
-          exited++;
+        cpu = processCpu - before.processCpu;
+        for (Map.Entry<Long, Long> e : serverCpu.entrySet()) {
+          cpu -= e.getValue() - before.serverCpu.getOrDefault(e.getKey(), 0L);
         }
       }
-      return new Cost(cpu, delta(switches, before.switches), exited);
+      if (switches == null || before.switches == null) {
+        return new Cost(cpu, -1, List.of());
+      }
+      long sum = 0;
+      for (Map.Entry<String, Task> e : switches.entrySet()) {
+        Task was = before.switches.get(e.getKey());
+        sum += e.getValue().switches() - (was == null ? 0 : was.switches());
+      }
+      List<String> ended = new ArrayList<>();
+      for (Map.Entry<String, Task> e : before.switches.entrySet()) {
+        if (!switches.containsKey(e.getKey())) {
+          ended.add(e.getValue().name());
+        }
+      }
+      return new Cost(cpu, sum, List.copyOf(ended));
     }
   }
 
@@ -97,26 +110,17 @@ final class CpuMeter {
     return new Snapshot(os.getProcessCpuTime(), server, switches());
   }
 
-  /** Sum over the keys of {@code after} of the increase since {@code before} (0 when new). */
-  private static <K> long delta(Map<K, Long> after, Map<K, Long> before) {
-    long sum = 0;
-    for (Map.Entry<K, Long> e : after.entrySet()) {
-      sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
-    }
-    return sum;
-  }
-
-  /** Context switches per task id of the non-server tasks; null when unreadable. */
-  private Map<String, Long> switches() {
+  /** The non-server tasks by task id; null when unreadable. */
+  private Map<String, Task> switches() {
     if (!switchesReadable) {
       return null;
     }
-    Map<String, Long> all = new HashMap<>();
+    Map<String, Task> all = new HashMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
       for (Path task : tasks) {
-        long n = taskSwitches(task);
-        if (n >= 0) {
-          all.put(task.getFileName().toString(), n);
+        Task t = task(task);
+        if (t != null) {
+          all.put(task.getFileName().toString(), t);
         }
       }
     } catch (IOException e) {
@@ -125,24 +129,28 @@ final class CpuMeter {
     return all;
   }
 
-  /** The task's switches, or -1 when it is a server task or ended while being read. */
-  private static long taskSwitches(Path task) {
+  /** The task, or null when it is a server task or ended while being read. */
+  private static Task task(Path task) {
     List<String> lines;
     try {
       lines = Files.readAllLines(task.resolve("status"));
     } catch (IOException e) {
-      return -1;
+      return null;
     }
+    String name = "?";
     long sum = 0;
     for (String line : lines) {
-      if (line.startsWith("Name:") && line.substring(5).trim().startsWith(SERVER_TASK)) {
-        return -1;
+      if (line.startsWith("Name:")) {
+        name = line.substring(5).trim();
+        if (name.startsWith(SERVER_TASK)) {
+          return null;
+        }
       }
       if (line.startsWith("voluntary_ctxt_switches:")
           || line.startsWith("nonvoluntary_ctxt_switches:")) {
         sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
       }
     }
-    return sum;
+    return new Task(name, sum);
   }
 }

@@ -118,6 +118,10 @@ public final class HttpHarness {
     System.out.println();
     System.out.print(
         ResultTable.render(runs, new ArrayList<>(servers.keySet()), options.inFlight(), names));
+    String ended = ResultTable.endedThreads(runs);
+    if (!ended.isEmpty()) {
+      System.out.println(ended);
+    }
     System.out.println();
     List<String> failures = ResultTable.failures(runs);
     if (!failures.isEmpty()) {

@@ -63,7 +63,7 @@ final class JvmClientContender implements Contender {
           perRequest(m.allocatedBytes(), m.ok()),
           perRequest(cost.cpuNanos(), m.ok()) / 1e3,
           perRequest(cost.switches(), m.ok()),
-          cost.exitedThreads(),
+          cost.endedThreads(),
           m.failures());
     }
   }

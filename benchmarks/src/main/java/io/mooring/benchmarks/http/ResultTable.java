@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -74,6 +75,23 @@ final class ResultTable {
     return sb.toString();
   }
 
+  /**
+   * The footnote to the mark {@link #exited} leaves: which threads ended during measured phases
+   * (their context switches are missing from their rows), by name and how often; empty when none.
+   */
+  static String endedThreads(List<RunResult> runs) {
+    Map<String, Long> names = new TreeMap<>();
+    runs.forEach(r -> r.endedThreads().forEach(n -> names.merge(n, 1L, Long::sum)));
+    if (names.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb =
+        new StringBuilder("¹ threads ended while measured, their context switches missing:");
+    names.forEach((n, k) -> sb.append(' ').append(n).append(" x").append(k).append(','));
+    sb.setLength(sb.length() - 1);
+    return sb.toString();
+  }
+
   /** Every failure message, per run, for printing after the table. */
   static List<String> failures(List<RunResult> runs) {
     List<String> lines = new ArrayList<>();
@@ -132,8 +150,8 @@ final class ResultTable {
 
   /** A mark when threads ended during a measured phase, so that their switches are missing. */
   private static String exited(List<RunResult> rs) {
-    int exited = rs.stream().mapToInt(RunResult::exitedThreads).sum();
-    return exited > 0 ? " (" + exited + " threads ended)" : "";
+    long ended = rs.stream().mapToLong(r -> r.endedThreads().size()).sum();
+    return ended > 0 ? " ¹" : "";
   }
 
   private static String latency(double nanos) {

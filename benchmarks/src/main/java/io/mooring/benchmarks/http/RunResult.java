@@ -1,5 +1,6 @@
 package io.mooring.benchmarks.http;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Map;
  * @param cpuMicrosPerRequest CPU time of the JVM (server threads excluded) per completed request
  * @param switchesPerRequest context switches in the JVM (server threads excluded) per completed
  *     request
- * @param exitedThreads threads that ended during the measured phase (their switches are missing)
+ * @param endedThreads threads that ended during the measured phase (their switches are missing)
  * @param failures a few failure messages and their counts
  */
 record RunResult(
@@ -39,7 +40,7 @@ record RunResult(
     double bytesPerRequest,
     double cpuMicrosPerRequest,
     double switchesPerRequest,
-    int exitedThreads,
+    List<String> endedThreads,
     Map<String, Long> failures) {
 
   /** A run that could not start: everything unknown, one failure message. */
@@ -59,7 +60,7 @@ record RunResult(
         Double.NaN,
         Double.NaN,
         Double.NaN,
-        0,
+        List.of(),
         Map.of("could not run: " + cause, 1L));
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -127,7 +128,7 @@ final class WrkContender implements Contender {
           Double.NaN,
           Double.NaN,
           Double.NaN,
-          0,
+          List.of(),
           failures);
     }
   }
