@@ -17,15 +17,15 @@ import java.util.Optional;
  * thread, {@code sendAsync}) against its JVM peers (the JDK {@code HttpClient}, Apache HttpClient 5
  * classic, OkHttp, Reactor Netty), the JDK's {@code HttpURLConnection} against Mooring's drop-in,
  * OkHttp's {@code Call} API and a Retrofit interface on OkHttp and on Mooring's call factory, and
- * {@code wrk} as the ceiling, on loopback, against a fixed-response
- * Netty server in this JVM and nginx when installed. Every run gets a fresh server on a fresh port,
- * a fresh client whose pool is sized for the concurrency, a warm-up, a measured phase of fixed
- * length and a closed loop of N requests in flight on N threads; the contenders are rotated round
- * by round to cancel drift. It prints one table: requests/s and its ratio to Apache 5 classic and
- * to OkHttp, p50/p99 latency, CPU time (and its ratio to Apache's) and context switches per request
- * of this JVM without the in-JVM server's threads ({@link CpuMeter}), connections the server
- * accepted, client-side TIME_WAIT sockets left after closing the client (read from the kernel's
- * tables), bytes allocated per request, failures.
+ * {@code wrk} as the ceiling, on loopback, against a fixed-response Netty server in this JVM and
+ * nginx when installed. Every run gets a fresh server on a fresh port, a fresh client whose pool is
+ * sized for the concurrency, a warm-up, a measured phase of fixed length and a closed loop of N
+ * requests in flight on N threads; the contenders are rotated round by round to cancel drift. It
+ * prints one table: requests/s and its ratio to Apache 5 classic and to OkHttp, p50/p99 latency,
+ * CPU time (and its ratio to Apache's) and context switches per request of this JVM without the
+ * in-JVM server's threads ({@link CpuMeter}), connections the server accepted, client-side
+ * TIME_WAIT sockets left after closing the client (read from the kernel's tables), bytes allocated
+ * per request, failures.
  *
  * <pre>
  * java -cp benchmarks/target/mooring-benchmarks.jar io.mooring.benchmarks.http.HttpHarness \

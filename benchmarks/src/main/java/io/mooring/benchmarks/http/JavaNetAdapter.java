@@ -75,10 +75,7 @@ final class JavaNetAdapter implements HttpClientAdapter {
       return client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode();
     }
     try {
-      return client
-          .sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-          .get()
-          .statusCode();
+      return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).get().statusCode();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {

@@ -80,7 +80,8 @@ final class JvmClientContender implements Contender {
   private Measured measure(TargetServer server, int inFlight, HarnessOptions o) throws Exception {
     try (HttpClientAdapter client = opener.open(server.uri(), inFlight)) {
       ClosedLoop.Measurement m =
-          new ClosedLoop(client, inFlight, allocation, cpu).run(o.warmUpMillis(), o.durationMillis());
+          new ClosedLoop(client, inFlight, allocation, cpu)
+              .run(o.warmUpMillis(), o.durationMillis());
       return new Measured(m, server.accepted().orElse(-1));
     }
   }

@@ -16,9 +16,9 @@ import retrofit2.http.Url;
 /**
  * A Retrofit interface, as applications declare one, on either call factory: OkHttp's own client
  * (configured as {@link OkHttpAdapter}'s) or {@link MooringCallFactory} on Mooring's client
- * (configured as {@link JavaNetAdapter#newMooring}, event loops, no call timeout, as OkHttp's default). The
- * calling code is the same for both: {@code execute()}, and Retrofit's built-in converter reads the
- * whole body.
+ * (configured as {@link JavaNetAdapter#newMooring}, event loops, no call timeout, as OkHttp's
+ * default). The calling code is the same for both: {@code execute()}, and Retrofit's built-in
+ * converter reads the whole body.
  */
 final class RetrofitAdapter implements HttpClientAdapter {
   /** The API: one GET of the harness's target. */

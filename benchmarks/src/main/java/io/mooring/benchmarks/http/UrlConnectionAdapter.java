@@ -11,14 +11,14 @@ import java.net.URL;
 
 /**
  * Plain {@code HttpURLConnection} code, as applications (and Spring's {@code
- * SimpleClientHttpRequestFactory}) write it: open, set timeouts, read the status and the whole body,
- * close the stream (no {@code disconnect()}, which would cost the JDK's connection its reuse). The
- * URL is the JDK's own, or one whose handler is {@link MooringUrlStreamHandler} on Mooring's client
- * ({@link JavaNetAdapter#newMooring}); the calling code is the same for both.
+ * SimpleClientHttpRequestFactory}) write it: open, set timeouts, read the status and the whole
+ * body, close the stream (no {@code disconnect()}, which would cost the JDK's connection its
+ * reuse). The URL is the JDK's own, or one whose handler is {@link MooringUrlStreamHandler} on
+ * Mooring's client ({@link JavaNetAdapter#newMooring}); the calling code is the same for both.
  *
  * <p>The JDK keeps at most {@code http.maxConnections} idle connections per destination, default 5,
- * read once per JVM; {@link HttpHarness} sets it to its highest in-flight level (unless given on the
- * command line), so the JDK's rows are not closing the extra connections client-first.
+ * read once per JVM; {@link HttpHarness} sets it to its highest in-flight level (unless given on
+ * the command line), so the JDK's rows are not closing the extra connections client-first.
  */
 final class UrlConnectionAdapter implements HttpClientAdapter {
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
