@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
  * response and sending the next, so exactly {@code inFlight} requests are in flight at any time. A
  * warm-up phase is run first and discarded; then requests completing during the measured phase are
  * counted, and their latencies (send to body read) recorded in one HdrHistogram per thread (3
- * significant digits, up to 60 s; recording does not allocate), merged at the end.
+ * significant digits, up to 60 s; recording does not allocate), merged at the end. A request slower
+ * than the whole measured phase is reported with the failures (not counted as one).
  */
 final class ClosedLoop {
   private static final int WARM_UP = 0;
@@ -20,6 +21,8 @@ final class ClosedLoop {
   private static final int STOP = 2;
   private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final int FAILURES_KEPT = 5;
+  private static final String STALL =
+      "(stall, not counted as failed) a request took longer than" + " the whole measured phase";
 
   /** What a measured phase gave. */
   record Measurement(
@@ -37,6 +40,7 @@ final class ClosedLoop {
   private final CpuMeter cpu;
   private final Map<String, Long> failures = new LinkedHashMap<>();
   private volatile int phase = WARM_UP;
+  private long stallNanos;
 
   ClosedLoop(HttpClientAdapter client, int inFlight, AllocationMeter allocation, CpuMeter cpu) {
     this.client = client;
@@ -47,6 +51,7 @@ final class ClosedLoop {
 
   /** Runs the warm-up, then the measured phase, then stops the threads. */
   Measurement run(long warmUpMillis, long measureMillis) throws InterruptedException {
+    stallNanos = TimeUnit.MILLISECONDS.toNanos(measureMillis); // before the threads start
     List<Worker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < inFlight; i++) {
@@ -115,6 +120,11 @@ final class ClosedLoop {
           error = e.getClass().getName() + ": " + e.getMessage();
         }
         long t1 = System.nanoTime();
+        if (t1 - t0 > stallNanos) {
+          // Completed outside the counted phase or not, it is no failure, but a run of 0 req/s
+          // and 0 failures needs this to be read.
+          fail(STALL);
+        }
         if (phase != MEASURE) {
           if (error != null && phase == WARM_UP) {
             fail("(warm-up) " + error);

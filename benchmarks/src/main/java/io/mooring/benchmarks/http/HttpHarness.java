@@ -125,7 +125,7 @@ public final class HttpHarness {
     System.out.println();
     List<String> failures = ResultTable.failures(runs);
     if (!failures.isEmpty()) {
-      System.out.println("Failures:");
+      System.out.println("Failures and stalls:");
       failures.forEach(f -> System.out.println("  " + f));
     }
     notes.forEach(n -> System.out.println("Note: " + n));
