@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.RawServer;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * A 401 is answered with credentials only when the request body can be sent again: a one-shot body
@@ -27,7 +29,10 @@ import org.junit.jupiter.api.Test;
  * HttpRetryException}, as the JDK's HttpURLConnection does in streaming mode, instead of going out
  * empty or hanging; the server sees the request once.
  */
+@EachIoMode
 class AuthRetryIT {
+  @Parameter IoMode io;
+
   private static final String BODY = "payload-" + "x".repeat(100);
 
   private RawServer server;
@@ -46,6 +51,7 @@ class AuthRetryIT {
                         .getBytes(StandardCharsets.ISO_8859_1));
     client =
         MooringHttpClient.newBuilder()
+            .io(io)
             .authenticator(
                 new Authenticator() {
                   @Override

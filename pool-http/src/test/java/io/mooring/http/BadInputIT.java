@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mooring.http.testing.AnyRequest;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.PoolStats;
 import io.mooring.pool.testing.Await;
@@ -17,13 +18,17 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Bad requests fail before anything is sent, naming what is wrong; malformed responses fail with
  * {@link MalformedResponseException} naming the destination, and their connection is aborted, never
  * returned to the pool.
  */
+@EachIoMode
 class BadInputIT {
+  @Parameter IoMode io;
+
   private RawServer server;
   private MooringHttpClient client;
 
@@ -50,7 +55,7 @@ class BadInputIT {
                 default -> RawServer.ok("fine");
               };
             });
-    client = MooringHttpClient.newBuilder().maxResponseBodySize(4096).build();
+    client = MooringHttpClient.newBuilder().io(io).maxResponseBodySize(4096).build();
   }
 
   @AfterEach

@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.http.testing.EachIoMode;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Connects that fail reach the caller as {@link ConnectException}, the type the JDK's {@code
@@ -21,13 +23,16 @@ import org.junit.jupiter.api.Test;
  * (ConnectException e)} written for the JDK client works; the message names the destination and the
  * transport's error stays in the cause chain.
  */
+@EachIoMode
 class ConnectFailureIT {
+  @Parameter IoMode io;
+
   private MooringHttpClient client;
   private int closedPort;
 
   @BeforeEach
   void start() throws Exception {
-    client = MooringHttpClient.newBuilder().build();
+    client = MooringHttpClient.newBuilder().io(io).build();
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }

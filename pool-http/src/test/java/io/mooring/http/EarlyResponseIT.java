@@ -2,6 +2,7 @@ package io.mooring.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.testing.SocketTable;
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * A server that answers before reading the request body (nginx's {@code return 200}, an early 4xx)
@@ -18,7 +20,10 @@ import org.junit.jupiter.api.Test;
  * connection. Counted on the server: 300 sequential 4 KiB POSTs open a handful of connections, not
  * one per other request.
  */
+@EachIoMode
 class EarlyResponseIT {
+  @Parameter IoMode io;
+
   private static final int POSTS = 300;
   private static final byte[] BODY = new byte[4096];
 
@@ -28,13 +33,13 @@ class EarlyResponseIT {
    */
   private static final long HANDFUL = 10;
 
-  private static long connectionsFor(Supplier<BodyPublisher> body) throws Exception {
+  private long connectionsFor(Supplier<BodyPublisher> body) throws Exception {
     return connectionsFor(POSTS, body);
   }
 
-  private static long connectionsFor(int posts, Supplier<BodyPublisher> body) throws Exception {
+  private long connectionsFor(int posts, Supplier<BodyPublisher> body) throws Exception {
     try (RawServer server = new RawServer((n, head) -> RawServer.ok("done"), true);
-        MooringHttpClient client = MooringHttpClient.newHttpClient()) {
+        MooringHttpClient client = MooringHttpClient.newBuilder().io(io).build()) {
       for (int i = 0; i < posts; i++) {
         HttpRequest post = HttpRequest.newBuilder(server.uri("/early")).POST(body.get()).build();
         assertThat(client.send(post, BodyHandlers.ofString()).body()).isEqualTo("done");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.pool.testing.SocketTable;
 import java.io.ByteArrayInputStream;
@@ -43,9 +44,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** The client against the JDK's com.sun.net.httpserver: API surface, keep-alive, reuse. */
+@EachIoMode
 class JdkServerIT {
+  @Parameter IoMode io;
+
   private JdkServer server;
   private SimpleMeterRegistry registry;
   private MooringHttpClient client;
@@ -54,7 +59,7 @@ class JdkServerIT {
   void start() throws Exception {
     server = new JdkServer();
     registry = new SimpleMeterRegistry();
-    client = MooringHttpClient.newBuilder().meterRegistry(registry).build();
+    client = MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build();
   }
 
   @AfterEach
@@ -256,7 +261,8 @@ class JdkServerIT {
         });
     ExecutorService userExecutor =
         Executors.newFixedThreadPool(2, r -> new Thread(r, "user-executor"));
-    try (MooringHttpClient c = MooringHttpClient.newBuilder().executor(userExecutor).build()) {
+    try (MooringHttpClient c =
+        MooringHttpClient.newBuilder().io(io).executor(userExecutor).build()) {
       for (HttpResponse.BodyHandler<?> handler :
           List.of(BodyHandlers.ofString(), BodyHandlers.ofInputStream())) {
         CountDownLatch release = new CountDownLatch(1);
@@ -336,7 +342,7 @@ class JdkServerIT {
             .build();
     assertThat(client.send(req, BodyHandlers.ofString()).statusCode()).isEqualTo(302);
     try (MooringHttpClient following =
-        MooringHttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()) {
+        MooringHttpClient.newBuilder().io(io).followRedirects(HttpClient.Redirect.NORMAL).build()) {
       HttpResponse<String> r = following.send(req, BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("here");
@@ -367,6 +373,7 @@ class JdkServerIT {
             JdkServer.respond(ex, 200, String.valueOf(ex.getRequestHeaders().getFirst("Cookie"))));
     try (MooringHttpClient c =
         MooringHttpClient.newBuilder()
+            .io(io)
             .cookieHandler(new CookieManager())
             .authenticator(
                 new Authenticator() {

@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.http.testing.Race;
 import io.mooring.pool.PoolSettings;
@@ -11,12 +12,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The keep-alive race against the JDK server, whose idle timeout the failsafe configuration sets to
  * 1 s ({@code sun.net.httpserver.idleInterval}, checked every 100 ms).
  */
+@EachIoMode
 class JdkServerRaceIT {
+  @Parameter IoMode io;
+
   @Test
   void theKeepAliveRaceCostsNoRequestAndNoPostIsResent() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -24,7 +29,11 @@ class JdkServerRaceIT {
     PoolSettings settings = PoolSettings.builder().learnServerIdleTimeout(false).build();
     try (JdkServer server = new JdkServer();
         MooringHttpClient client =
-            MooringHttpClient.newBuilder().poolSettings(settings).meterRegistry(registry).build()) {
+            MooringHttpClient.newBuilder()
+                .io(io)
+                .poolSettings(settings)
+                .meterRegistry(registry)
+                .build()) {
       server.handle(
           "/post",
           ex -> {

@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.pool.testing.SocketTable;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -26,9 +27,13 @@ import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /** Against embedded Jetty 12: keep-alive reuse, echo, Connection: close peer-first. */
+@EachIoMode
 class JettyIT {
+  @Parameter IoMode io;
+
   private Server server;
   private ServerConnector connector;
   private SimpleMeterRegistry registry;
@@ -65,7 +70,7 @@ class JettyIT {
         });
     server.start();
     registry = new SimpleMeterRegistry();
-    client = MooringHttpClient.newBuilder().meterRegistry(registry).build();
+    client = MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build();
   }
 
   @AfterEach

@@ -2,6 +2,7 @@ package io.mooring.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.FaultServer;
 import io.mooring.http.testing.FaultServer.Answer;
 import io.mooring.pool.PoolSettings;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,7 +22,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * connection they arrived on is aborted, and the next request goes out on a new connection and sees
  * its own response. One connection per destination at most, so a reuse would be certain.
  */
+@EachIoMode
 class LeftoverBytesIT {
+  @Parameter IoMode io;
+
   private static final String NOT_FOUND = "HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope";
 
   private FaultServer server;
@@ -42,6 +47,7 @@ class LeftoverBytesIT {
             (n, head) -> head.contains(" /a ") ? Answer.send(first) : Answer.send(NOT_FOUND));
     client =
         MooringHttpClient.newBuilder()
+            .io(io)
             .poolSettings(PoolSettings.builder().maxConnectionsPerDestination(1).build())
             .build();
   }

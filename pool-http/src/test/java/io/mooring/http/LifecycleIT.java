@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.testing.SocketTable;
@@ -21,9 +22,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /** Retirement by the pool asks the server to close; connect timeouts surface as the JDK's. */
+@EachIoMode
 class LifecycleIT {
+  @Parameter IoMode io;
+
   @Test
   void lastRequestOfAConnectionCarriesConnectionCloseSoTheServerClosesFirst() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -31,7 +36,11 @@ class LifecycleIT {
     PoolSettings settings = PoolSettings.builder().maxRequestsPerConnection(3).build();
     try (JdkServer server = new JdkServer();
         MooringHttpClient client =
-            MooringHttpClient.newBuilder().poolSettings(settings).meterRegistry(registry).build()) {
+            MooringHttpClient.newBuilder()
+                .io(io)
+                .poolSettings(settings)
+                .meterRegistry(registry)
+                .build()) {
       server.handle(
           "/count",
           ex -> {
@@ -82,7 +91,7 @@ class LifecycleIT {
         assumeTrue(
             fillers.size() < 4, "the kernel kept accepting; cannot provoke a connect timeout here");
         try (MooringHttpClient client =
-            MooringHttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).build()) {
+            MooringHttpClient.newBuilder().io(io).connectTimeout(Duration.ofMillis(300)).build()) {
           assertThatThrownBy(
                   () ->
                       client.send(

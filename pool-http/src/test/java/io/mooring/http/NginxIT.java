@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.Race;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.testing.Nginx;
@@ -21,9 +22,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** Against nginx (keepalive_timeout 1s, keepalive_requests 5): server-first close, the race. */
+@EachIoMode
 class NginxIT {
+  @Parameter IoMode io;
+
   @TempDir Path dir;
   private Nginx nginx;
   private SimpleMeterRegistry registry;
@@ -48,7 +53,7 @@ class NginxIT {
   @Test
   void nginxClosesEveryFifthRequestAndTheClientKeepsNoTimeWait() throws Exception {
     try (MooringHttpClient client =
-        MooringHttpClient.newBuilder().meterRegistry(registry).build()) {
+        MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build()) {
       Semaphore inFlight = new Semaphore(16);
       List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
       for (int i = 0; i < 5_000; i++) {
@@ -78,7 +83,11 @@ class NginxIT {
     // Learning the server's timeout would dodge the race; turn it off to meet the race head on.
     PoolSettings settings = PoolSettings.builder().learnServerIdleTimeout(false).build();
     try (MooringHttpClient client =
-        MooringHttpClient.newBuilder().poolSettings(settings).meterRegistry(registry).build()) {
+        MooringHttpClient.newBuilder()
+            .io(io)
+            .poolSettings(settings)
+            .meterRegistry(registry)
+            .build()) {
       Race.Outcome o = Race.run(client, nginx::uri, 10, 30, 3, 1_000);
       System.out.printf(
           "nginx race: 300 GETs, %d failed, %.0f retries; %d POSTs, %d surfaced an IOException%n",

@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.testing.Nginx;
 import io.mooring.pool.testing.SocketTable;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * nginx restarted under load: 8 threads send GETs while nginx stops gracefully and, about 250 ms
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The load runs until {@value #REQUESTS} requests succeeded before the stop (so the JVM is warm)
  * and {@value #REQUESTS} after the new nginx listens, whatever the machine's speed.
  */
+@EachIoMode
 class NginxRestartIT {
+  @Parameter IoMode io;
+
   private static final int THREADS = 8;
   private static final int REQUESTS = 300;
   private static final Duration GAP = Duration.ofMillis(250);
@@ -54,7 +59,11 @@ class NginxRestartIT {
     AtomicLong slowest = new AtomicLong();
     double retries;
     try (MooringHttpClient client =
-        MooringHttpClient.newBuilder().poolSettings(settings).meterRegistry(registry).build()) {
+        MooringHttpClient.newBuilder()
+            .io(io)
+            .poolSettings(settings)
+            .meterRegistry(registry)
+            .build()) {
       HttpRequest get = HttpRequest.newBuilder(nginx.uri("/hello")).build();
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {

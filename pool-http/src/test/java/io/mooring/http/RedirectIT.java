@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.testing.TestCertificates;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Redirects never leak a caller's credentials to another origin (Authorization and Cookie are
@@ -28,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * is {@code ALWAYS}, and a Location that names no usable target fails with an {@link IOException}
  * naming it. Asserted on what the servers received.
  */
+@EachIoMode
 class RedirectIT {
+  @Parameter IoMode io;
+
   @TempDir Path dir;
   private RawServer origin;
   private RawServer other;
@@ -49,7 +54,7 @@ class RedirectIT {
                 default -> RawServer.ok("landed here");
               };
             });
-    client = MooringHttpClient.newBuilder().followRedirects(Redirect.NORMAL).build();
+    client = MooringHttpClient.newBuilder().io(io).followRedirects(Redirect.NORMAL).build();
   }
 
   @AfterEach
@@ -135,11 +140,13 @@ class RedirectIT {
     URI down = URI.create("https://localhost:" + tls.getAddress().getPort() + "/down");
     try (MooringHttpClient normal =
             MooringHttpClient.newBuilder()
+                .io(io)
                 .sslContext(certs.clientContext())
                 .followRedirects(Redirect.NORMAL)
                 .build();
         MooringHttpClient always =
             MooringHttpClient.newBuilder()
+                .io(io)
                 .sslContext(certs.clientContext())
                 .followRedirects(Redirect.ALWAYS)
                 .build()) {

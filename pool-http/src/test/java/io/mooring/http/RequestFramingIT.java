@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mooring.http.testing.AnyRequest;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.FineServerAndClient;
 import io.mooring.pool.testing.SocketTable;
 import java.net.http.HttpRequest;
@@ -20,8 +21,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * is refused with an {@link IllegalArgumentException} naming the header, before a connection is
  * even opened, so no byte of a smuggled request reaches the server.
  */
+@EachIoMode
 class RequestFramingIT {
-  @RegisterExtension final FineServerAndClient wire = new FineServerAndClient();
+  @RegisterExtension final FineServerAndClient wire;
+
+  RequestFramingIT(IoMode io) {
+    wire = new FineServerAndClient(io);
+  }
 
   @Test
   void transferEncodingFromTheJdkBuilderIsRefusedBeforeAnyByteIsSent() {

@@ -2,6 +2,7 @@ package io.mooring.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.FaultServer;
 import io.mooring.http.testing.FaultServer.Answer;
 import io.mooring.http.testing.JdkServer;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,7 +28,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * retried under the rule, so no request issued after the new server listens fails, and no client
  * TIME_WAIT or CLOSE_WAIT is left.
  */
+@EachIoMode
 class RestartIT {
+  @Parameter IoMode io;
+
   private static final int IDLE = 4;
   private static final int REQUESTS = 40;
 
@@ -43,7 +48,7 @@ class RestartIT {
                   }
                   return Answer.ok("ok");
                 });
-        MooringHttpClient client = MooringHttpClient.newBuilder().build()) {
+        MooringHttpClient client = MooringHttpClient.newBuilder().io(io).build()) {
       warm(client, server.uri("/warm"));
       assertThat(server.connections()).isEqualTo(IDLE);
 
@@ -67,7 +72,7 @@ class RestartIT {
           await(together);
           JdkServer.respond(ex, 200, "ok");
         });
-    try (MooringHttpClient client = MooringHttpClient.newBuilder().build()) {
+    try (MooringHttpClient client = MooringHttpClient.newBuilder().io(io).build()) {
       warm(client, first.uri("/warm"));
       first.close();
       try (JdkServer second = new JdkServer(port)) {

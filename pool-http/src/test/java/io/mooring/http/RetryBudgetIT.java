@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.testing.SocketTable;
 import java.io.IOException;
@@ -15,18 +16,23 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * A server that closes every connection as it accepts it (a load balancer with no backend) costs a
  * bounded number of attempts, not a retry loop that runs until the request timeout.
  */
+@EachIoMode
 class RetryBudgetIT {
+  @Parameter IoMode io;
+
   @Test
   void aServerClosingEveryConnectionAtAcceptIsTriedABoundedNumberOfTimes() throws Exception {
     AtomicInteger accepted = new AtomicInteger();
     try (ServerSocket server = SocketTable.freshServerSocket(200);
         MooringHttpClient client =
             MooringHttpClient.newBuilder()
+                .io(io)
                 .poolSettings(PoolSettings.builder().connectRetryBudget(Duration.ZERO).build())
                 .build()) {
       Thread acceptor =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.RawServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * The retry rule, made deterministic with a server that reads the second request on every
@@ -21,7 +23,10 @@ import org.junit.jupiter.api.Test;
  * fails before any response byte is retried for idempotent, replayable requests only; a POST is
  * never sent twice; a fresh connection's failure is never retried.
  */
+@EachIoMode
 class RetryIT {
+  @Parameter IoMode io;
+
   private RawServer server;
   private SimpleMeterRegistry registry;
   private MooringHttpClient client;
@@ -32,7 +37,7 @@ class RetryIT {
         new RawServer(
             (n, head) -> head.contains("/fresh-fail") || n > 0 ? null : RawServer.ok("ok"));
     registry = new SimpleMeterRegistry();
-    client = MooringHttpClient.newBuilder().meterRegistry(registry).build();
+    client = MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build();
   }
 
   @AfterEach

@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.Eventually;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.http.testing.RawServer;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Java 21's {@code HttpClient} lifecycle on Mooring: {@code shutdown()} lets requests in flight
@@ -28,7 +30,10 @@ import org.junit.jupiter.api.Test;
  * Java 21+ the methods are called through the JDK's {@link HttpClient} type, which shows they
  * override it; on 17 they are Mooring's own.
  */
+@EachIoMode
 class ShutdownIT {
+  @Parameter IoMode io;
+
   /** Calls a lifecycle method through {@link HttpClient} where it exists (Java 21+). */
   private static Object call(MooringHttpClient client, String name, Object... args)
       throws Exception {
@@ -54,7 +59,7 @@ class ShutdownIT {
     CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     try (JdkServer server = new JdkServer();
-        MooringHttpClient client = MooringHttpClient.newHttpClient()) {
+        MooringHttpClient client = MooringHttpClient.newBuilder().io(io).build()) {
       server.handle("/fast", ex -> JdkServer.respond(ex, 200, "fast"));
       server.handle(
           "/slow",
@@ -104,7 +109,7 @@ class ShutdownIT {
                   }
                   return null;
                 });
-        MooringHttpClient client = MooringHttpClient.newHttpClient()) {
+        MooringHttpClient client = MooringHttpClient.newBuilder().io(io).build()) {
       CompletableFuture<HttpResponse<String>> stalled =
           client.sendAsync(get(server.uri("/stall")), BodyHandlers.ofString());
       Eventually.holds(
@@ -130,7 +135,7 @@ class ShutdownIT {
 
   @Test
   void shutdownOfAnIdleClientTerminatesAtOnceAndCloseAfterwardsReturns() throws Exception {
-    MooringHttpClient client = MooringHttpClient.newHttpClient();
+    MooringHttpClient client = MooringHttpClient.newBuilder().io(io).build();
     client.shutdown();
     assertThat(client.awaitTermination(Duration.ofSeconds(10))).isTrue();
     assertThat(client.isTerminated()).isTrue();

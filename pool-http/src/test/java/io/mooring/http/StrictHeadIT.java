@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.FaultServer;
 import io.mooring.http.testing.FaultServer.Answer;
 import io.mooring.pool.testing.SocketTable;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -22,7 +24,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * destination and the line, and the connection it came on is aborted: the next request opens a new
  * one, and no client TIME_WAIT is left.
  */
+@EachIoMode
 class StrictHeadIT {
+  @Parameter IoMode io;
+
   private FaultServer server;
   private MooringHttpClient client;
 
@@ -40,7 +45,7 @@ class StrictHeadIT {
                 default -> Answer.ok("fine");
               };
             });
-    client = MooringHttpClient.newBuilder().build();
+    client = MooringHttpClient.newBuilder().io(io).build();
   }
 
   private static Answer bad(String line) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.pool.testing.TestCertificates;
 import java.io.InputStream;
@@ -22,9 +23,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
 
 /** HTTPS against the JDK's HttpsServer with a self-signed certificate for localhost. */
+@EachIoMode
 class TlsIT {
+  @Parameter IoMode io;
+
   @TempDir Path dir;
   private HttpsServer server;
   private MooringHttpClient client;
@@ -36,7 +41,7 @@ class TlsIT {
     server.setHttpsConfigurator(new HttpsConfigurator(certs.serverContext()));
     server.createContext("/hello", ex -> JdkServer.respond(ex, 200, "secure hello"));
     server.start();
-    client = MooringHttpClient.newBuilder().sslContext(certs.clientContext()).build();
+    client = MooringHttpClient.newBuilder().io(io).sslContext(certs.clientContext()).build();
   }
 
   @AfterEach
@@ -74,7 +79,7 @@ class TlsIT {
 
   @Test
   void untrustedCertificateFails() {
-    try (MooringHttpClient defaultTrust = MooringHttpClient.newHttpClient()) {
+    try (MooringHttpClient defaultTrust = MooringHttpClient.newBuilder().io(io).build()) {
       assertThatThrownBy(
               () ->
                   defaultTrust.send(

@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.FaultServer;
 import io.mooring.http.testing.FaultServer.Answer;
 import io.mooring.http.testing.FaultServer.Then;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,7 +30,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * nothing left ESTABLISHED), invalid responses never leave their connection in use, and after each
  * fault the client keeps working.
  */
+@EachIoMode
 class TransportFaultsIT {
+  @Parameter IoMode io;
+
   private static final String HEAD_10 = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n";
   private static final String CHUNKED = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
 
@@ -57,7 +62,7 @@ class TransportFaultsIT {
                               + "\r\n2\r\nab\r\n0\r\n\r\n");
                   default -> Answer.ok("fine");
                 });
-    client = MooringHttpClient.newBuilder().build();
+    client = MooringHttpClient.newBuilder().io(io).build();
   }
 
   @AfterEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.pool.testing.SocketTable;
 import java.io.FileNotFoundException;
@@ -16,9 +17,13 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /** Classic HttpURLConnection code, unchanged, on the pool through the per-URL handler. */
+@EachIoMode
 class UrlConnectionIT {
+  @Parameter IoMode io;
+
   private JdkServer server;
   private SimpleMeterRegistry registry;
   private MooringHttpClient client;
@@ -48,7 +53,7 @@ class UrlConnectionIT {
           }
         });
     registry = new SimpleMeterRegistry();
-    client = MooringHttpClient.newBuilder().meterRegistry(registry).build();
+    client = MooringHttpClient.newBuilder().io(io).meterRegistry(registry).build();
     handler = new MooringUrlStreamHandler(client);
   }
 

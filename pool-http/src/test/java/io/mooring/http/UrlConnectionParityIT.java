@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.HttpsURLConnection;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -40,10 +39,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (what a raw server received) or on the kernel's socket table.
  */
 class UrlConnectionParityIT {
-  /** Whose {@code HttpURLConnection}. */
+  /** Whose {@code HttpURLConnection}: the JDK's, or Mooring's in each {@link IoMode}. */
   enum Impl {
     JDK,
-    MOORING
+    MOORING,
+    MOORING_CALLER_THREAD;
+
+    /** The mode of the Mooring client behind the connection (unused for {@link #JDK}). */
+    IoMode io() {
+      return this == MOORING_CALLER_THREAD ? IoMode.CALLER_THREAD : IoMode.EVENT_LOOP;
+    }
   }
 
   private static final byte[] STALLED_BODY =
@@ -52,17 +57,17 @@ class UrlConnectionParityIT {
 
   private MooringHttpClient client;
 
-  @BeforeEach
-  void start() {
-    client = MooringHttpClient.newHttpClient();
-  }
-
   @AfterEach
   void stop() {
-    client.close();
+    if (client != null) {
+      client.close();
+    }
   }
 
   private HttpURLConnection open(Impl impl, URI uri) throws IOException {
+    if (impl != Impl.JDK && client == null) {
+      client = MooringHttpClient.newBuilder().io(impl.io()).build();
+    }
     URL url =
         impl == Impl.JDK
             ? JdkUrls.of(uri)
@@ -145,7 +150,7 @@ class UrlConnectionParityIT {
                   .hasMessageContaining("Read timed out"));
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .isGreaterThanOrEqualTo(Duration.ofMillis(250));
-      if (impl == Impl.MOORING) {
+      if (impl != Impl.JDK) {
         // aborted at once, with RST: nothing ESTABLISHED, no client TIME_WAIT, never reused
         awaitNoClientSocket(server.port(), SocketTable.ESTABLISHED);
         assertThat(SocketTable.clientTimeWait(server.port())).isZero();
@@ -247,7 +252,7 @@ class UrlConnectionParityIT {
       assertThat(server.requests())
           .anySatisfy(h -> assertThat(h).startsWith("GET /after "))
           .allSatisfy(h -> assertThat(h).matches("(?s)(GET /after|POST /upload|POST /short) .*"));
-      if (impl == Impl.MOORING) {
+      if (impl != Impl.JDK) {
         assertThat(server.connections()).isEqualTo(3);
         awaitNoClientSocket(server.port(), SocketTable.TIME_WAIT);
       }
@@ -299,7 +304,7 @@ class UrlConnectionParityIT {
         });
     server.start();
     try (MooringHttpClient tls =
-        MooringHttpClient.newBuilder().sslContext(certs.clientContext()).build()) {
+        MooringHttpClient.newBuilder().io(impl.io()).sslContext(certs.clientContext()).build()) {
       URI uri = URI.create("https://localhost:" + server.getAddress().getPort() + "/from");
       HttpsURLConnection c =
           (HttpsURLConnection)

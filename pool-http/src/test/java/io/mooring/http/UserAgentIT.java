@@ -2,6 +2,7 @@ package io.mooring.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.FineServerAndClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
@@ -18,8 +19,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * out with {@code User-Agent: Mooring/<version>}, the version being the pool-http jar's {@code
  * Implementation-Version}; a caller's own {@code User-Agent} goes out alone, unchanged.
  */
+@EachIoMode
 class UserAgentIT {
-  @RegisterExtension final FineServerAndClient wire = new FineServerAndClient();
+  @RegisterExtension final FineServerAndClient wire;
+
+  UserAgentIT(IoMode io) {
+    wire = new FineServerAndClient(io);
+  }
 
   @Test
   void aRequestWithoutUserAgentSendsMooringAndTheJarsVersion() throws Exception {

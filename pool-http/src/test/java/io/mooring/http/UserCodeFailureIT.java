@@ -3,6 +3,7 @@ package io.mooring.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.Eventually;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.testing.SocketTable;
@@ -31,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
 
 /**
  * Whatever the executor or the caller's code does, a request ends: an executor that starts
@@ -38,7 +40,10 @@ import org.junit.jupiter.api.Test;
  * that throws each fail the caller's future, the connection is aborted (the kernel shows nothing
  * left ESTABLISHED and no client TIME_WAIT), and the next request works.
  */
+@EachIoMode
 class UserCodeFailureIT {
+  @Parameter IoMode io;
+
   /** More than a connection can take without reads, so it cannot end by itself. */
   private static final String BIG = "b".repeat(4 * 1024 * 1024);
 
@@ -57,7 +62,7 @@ class UserCodeFailureIT {
   @BeforeEach
   void start() throws Exception {
     server = new RawServer((n, head) -> RawServer.ok(head.contains("/big") ? BIG : "small"));
-    client = MooringHttpClient.newBuilder().executor(executor).build();
+    client = MooringHttpClient.newBuilder().io(io).executor(executor).build();
   }
 
   @AfterEach
