@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mooring.http.testing.FaultServer;
 import io.mooring.http.testing.FaultServer.Answer;
+import io.mooring.http.testing.IoModes;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.http.testing.Race;
 import io.mooring.http.testing.RawServer;
@@ -39,7 +40,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * {@link IoMode#CALLER_THREAD} itself: a blocking {@code send} does its socket I/O on the calling
@@ -156,7 +157,7 @@ class CallerThreadIT {
 
   /** (b) A server's FIN on an idle connection is answered within 200 ms: no client CLOSE_WAIT. */
   @ParameterizedTest
-  @EnumSource(IoMode.class)
+  @ArgumentsSource(IoModes.class)
   void anIdleConnectionsFinIsAnsweredWithin200Milliseconds(IoMode io) throws Exception {
     try (FaultServer server = new FaultServer((n, head) -> Answer.ok("fine"));
         MooringHttpClient client = client(io).build()) {
@@ -193,7 +194,7 @@ class CallerThreadIT {
    * blocking GETs from 8 threads, none fails, and no client TIME_WAIT or CLOSE_WAIT is left.
    */
   @ParameterizedTest
-  @EnumSource(IoMode.class)
+  @ArgumentsSource(IoModes.class)
   void nginxClosingEveryFifthRequestCostsNoneOfAThousandBlockingGets(IoMode io, @TempDir Path dir)
       throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -253,7 +254,7 @@ class CallerThreadIT {
    * fails and nothing but an IOException reaches a POST.
    */
   @ParameterizedTest
-  @EnumSource(IoMode.class)
+  @ArgumentsSource(IoModes.class)
   void theKeepAliveRaceAtThePoolsOwnIdleTimeCostsNoRequest(IoMode io, @TempDir Path dir)
       throws Exception {
     PoolSettings settings =
@@ -323,7 +324,7 @@ class CallerThreadIT {
 
   /** (e) 500 asynchronous requests issued at once, far more than connections: all complete. */
   @ParameterizedTest
-  @EnumSource(IoMode.class)
+  @ArgumentsSource(IoModes.class)
   void manyAsyncRequestsInFlightAllComplete(IoMode io) throws Exception {
     try (JdkServer server = new JdkServer();
         MooringHttpClient client = client(io).build()) {
@@ -345,7 +346,7 @@ class CallerThreadIT {
    * the request, and the connection ends with RST (nothing ESTABLISHED, no client TIME_WAIT).
    */
   @ParameterizedTest
-  @EnumSource(IoMode.class)
+  @ArgumentsSource(IoModes.class)
   void shutdownNowAbortsABlockingSendInFlightWithoutTimeWait(IoMode io) throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     try (RawServer server =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.http.testing.RawServer;
 import io.mooring.pool.testing.SocketTable;
@@ -35,16 +36,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * OkHttp's Call contract on the Mooring client, against the JDK's HTTP server on loopback, once per
  * {@link IoMode}: in {@code CALLER_THREAD} mode the thread a cancel or the call timeout interrupts
  * is the one doing the socket I/O.
  */
-@ParameterizedClass(name = "io={0}")
-@EnumSource(IoMode.class)
+@EachIoMode
 class CallIT {
   @Parameter IoMode io;
 

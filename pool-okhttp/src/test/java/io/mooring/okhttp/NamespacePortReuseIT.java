@@ -1,9 +1,8 @@
 package io.mooring.okhttp;
 
 import io.mooring.http.IoMode;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.pool.testing.NamespacePortReuseContract;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A Retrofit interface on {@link MooringCallFactory} through 500 ports, once per {@link IoMode}: in
@@ -14,8 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * OkHttpPortReuseIT}: OkHttp's own client, against the same server, does not). Skipped, saying why,
  * where a namespace cannot be made.
  */
-@ParameterizedClass(name = "io={0}")
-@EnumSource(IoMode.class)
+@EachIoMode
 class NamespacePortReuseIT extends NamespacePortReuseContract {
   NamespacePortReuseIT(IoMode io) {
     super(NamespacePortReuseChild.class, "1", io.name());

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.http.testing.JdkServer;
 import io.mooring.pool.testing.TestCertificates;
 import java.io.IOException;
@@ -28,8 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import retrofit2.Call;
 import retrofit2.Callback;
 import retrofit2.HttpException;
@@ -47,8 +46,7 @@ import retrofit2.http.Streaming;
  * cancel}, the call timeout, an application interceptor, and TLS with hostname verification; once
  * per {@link IoMode}.
  */
-@ParameterizedClass(name = "io={0}")
-@EnumSource(IoMode.class)
+@EachIoMode
 class RetrofitIT {
   @Parameter IoMode io;
 

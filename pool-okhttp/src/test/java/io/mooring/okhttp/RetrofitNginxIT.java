@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mooring.http.IoMode;
 import io.mooring.http.MooringHttpClient;
+import io.mooring.http.testing.EachIoMode;
 import io.mooring.pool.PoolSettings;
 import io.mooring.pool.testing.Nginx;
 import io.mooring.pool.testing.SocketTable;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.Parameter;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 import retrofit2.Call;
 import retrofit2.Response;
 import retrofit2.Retrofit;
@@ -34,8 +33,7 @@ import retrofit2.http.GET;
  * connections are reused, the server closes first, the keep-alive race costs no request, and no
  * client TIME_WAIT is left, counted in the kernel's socket table; once per {@link IoMode}.
  */
-@ParameterizedClass(name = "io={0}")
-@EnumSource(IoMode.class)
+@EachIoMode
 class RetrofitNginxIT {
   @Parameter IoMode io;
 
