@@ -269,8 +269,9 @@ final class BlockingFlow<T> implements InFlight {
               + original.uri());
     } catch (IOException e) {
       checkAborted();
-      if (left < engine.config().poolSettings().acquireTimeout().toNanos()) {
-        throw requestTimeout();
+      if (e instanceof io.mooring.pool.AcquireTimeoutException
+          && left < engine.config().poolSettings().acquireTimeout().toNanos()) {
+        throw requestTimeout(); // the wait was cut to what the request's timeout left
       }
       throw asIo(TransportErrors.connect(e, dest));
     }

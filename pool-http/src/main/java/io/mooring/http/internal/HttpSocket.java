@@ -70,11 +70,6 @@ final class HttpSocket implements WatchedConnection {
     heads = new ResponseHeadReader(maxHeadSize);
   }
 
-  /** Whether this connection served a request before the current one. */
-  boolean reused() {
-    return uses > 1;
-  }
-
   /** Counts a request sent on this connection. */
   void used() {
     uses++;

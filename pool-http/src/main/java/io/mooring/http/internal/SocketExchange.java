@@ -114,6 +114,9 @@ final class SocketExchange {
    * the phase.
    */
   ResponseHead exchange(Duration connectTimeout) throws IOException {
+    if (abortCause != null) { // aborted before it began: no connect for nothing
+      throw failWith(new IOException("aborted", abortCause));
+    }
     try {
       conn.open(connectTimeout, tls);
     } catch (IOException | RuntimeException e) {
@@ -169,22 +172,10 @@ final class SocketExchange {
         throw e;
       }
       responseStarted = true;
-      int status = head.statusCode();
-      if (status >= 200) {
+      if (head.statusCode() >= 200) {
         return head;
       }
-      if (status == 101) {
-        throw new MalformedResponseException(
-            "malformed response from "
-                + destination
-                + " to "
-                + request.method()
-                + " "
-                + request.uri()
-                + ": unexpected 101 Switching Protocols",
-            null);
-      }
-      // 1xx: no body, the final response follows
+      // 1xx (the reader refuses 101): no body, the final response follows
     }
   }
 
