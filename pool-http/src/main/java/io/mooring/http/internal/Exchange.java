@@ -12,6 +12,7 @@ import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -188,8 +189,9 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
             RequestHeadFields.target(request.uri()));
     Optional<HttpRequest.BodyPublisher> publisher = request.bodyPublisher();
     long length = publisher.map(HttpRequest.BodyPublisher::contentLength).orElse(0L);
+    io.netty.handler.codec.http.HttpHeaders h = head.headers();
     RequestHeadFields.forEach(
-        request, extraHeaders, lease.isLastUse(), length, head.headers()::add);
+        request, extraHeaders, lease.isLastUse(), length, (n, v) -> h.add(nettyName(n), v));
     if (lease.isLastUse()) {
       lease.peerWillClose();
     }
@@ -611,6 +613,25 @@ final class Exchange implements ResponseBodyPump.Owner, RequestBodyWriter.Owner 
             + ": "
             + (cause.getMessage() != null ? cause.getMessage() : cause.toString()),
         cause);
+  }
+
+  /**
+   * Netty's constant for a name the client sets itself: the encoder copies an {@code AsciiString}
+   * name whole, a {@code String} one character at a time, and validates it again per request.
+   */
+  private static CharSequence nettyName(String name) {
+    if (name == RequestHeadFields.HOST) {
+      return HttpHeaderNames.HOST;
+    } else if (name == RequestHeadFields.USER_AGENT) {
+      return HttpHeaderNames.USER_AGENT;
+    } else if (name == RequestHeadFields.CONTENT_LENGTH) {
+      return HttpHeaderNames.CONTENT_LENGTH;
+    } else if (name == RequestHeadFields.CONNECTION) {
+      return HttpHeaderNames.CONNECTION;
+    } else if (name == RequestHeadFields.TRANSFER_ENCODING) {
+      return HttpHeaderNames.TRANSFER_ENCODING;
+    }
+    return name;
   }
 
   private static HttpHeaders toJdkHeaders(io.netty.handler.codec.http.HttpHeaders nh) {

@@ -16,11 +16,11 @@ import java.util.function.BiConsumer;
  * thread safe.
  */
 final class RequestHeadFields {
-  private static final String HOST = "host";
-  private static final String USER_AGENT = "user-agent";
-  private static final String CONNECTION = "connection";
-  private static final String CONTENT_LENGTH = "content-length";
-  private static final String TRANSFER_ENCODING = "transfer-encoding";
+  static final String HOST = "host";
+  static final String USER_AGENT = "user-agent";
+  static final String CONNECTION = "connection";
+  static final String CONTENT_LENGTH = "content-length";
+  static final String TRANSFER_ENCODING = "transfer-encoding";
 
   private RequestHeadFields() {}
 
