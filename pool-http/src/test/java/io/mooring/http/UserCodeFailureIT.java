@@ -107,6 +107,8 @@ class UserCodeFailureIT {
           "the connection back in the pool",
           Duration.ofSeconds(5),
           () -> client.stats(server.uri("/big")).idle() == 1);
+      // and the kernel agrees: the one connection is open, none was closed client-first
+      assertThat(SocketTable.clientSockets(server.port(), SocketTable.ESTABLISHED)).isEqualTo(1);
       assertThat(SocketTable.clientTimeWait(server.port())).isZero();
       return;
     }

@@ -7,7 +7,6 @@ import io.mooring.pool.Lease;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
@@ -333,10 +332,5 @@ final class SocketExchange {
       return Phase.READING_BODY;
     }
     return responseStarted || requestDone ? Phase.WAITING_FOR_HEAD : Phase.SENDING_REQUEST;
-  }
-
-  /** Whether {@code e} is a read that waited longer than the socket's read timeout. */
-  static boolean timedOut(Throwable e) {
-    return e instanceof SocketTimeoutException;
   }
 }

@@ -158,19 +158,25 @@ class RequestWriterTest {
     assertThat(firstBytes).hasValue(1);
   }
 
+  /** Starts a writer of a body from {@code sp} in the background; returns once it subscribed. */
+  private Future<?> writeSubscribedTo(SubmissionPublisher<ByteBuffer> sp) throws Exception {
+    CountDownLatch subscribed = new CountDownLatch(1);
+    BodyPublisher p =
+        BodyPublishers.fromPublisher(
+            s -> {
+              sp.subscribe(s);
+              subscribed.countDown();
+            });
+    Future<?> f = writeInBackground(writer(post(p)));
+    assertThat(subscribed.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+    return f;
+  }
+
   @Test
   void aSubmissionPublisherDeliversFromItsOwnThread() throws Exception {
     SubmissionPublisher<ByteBuffer> sp = new SubmissionPublisher<>();
     try {
-      CountDownLatch subscribed = new CountDownLatch(1);
-      BodyPublisher p =
-          BodyPublishers.fromPublisher(
-              s -> {
-                sp.subscribe(s);
-                subscribed.countDown();
-              });
-      Future<?> f = writeInBackground(writer(post(p)));
-      assertThat(subscribed.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+      Future<?> f = writeSubscribedTo(sp);
       awaitWriterWaiting();
       // Waiting, the writer has flushed the head: the server sees it before the body comes.
       assertThat(out.flushes()).isEqualTo(1);
@@ -255,15 +261,7 @@ class RequestWriterTest {
     Throwable failure;
     SubmissionPublisher<ByteBuffer> sp = new SubmissionPublisher<>();
     try {
-      CountDownLatch subscribed = new CountDownLatch(1);
-      BodyPublisher p =
-          BodyPublishers.fromPublisher(
-              s -> {
-                sp.subscribe(s);
-                subscribed.countDown();
-              });
-      Future<?> f = writeInBackground(writer(post(p)));
-      assertThat(subscribed.await(WAIT_S, TimeUnit.SECONDS)).isTrue();
+      Future<?> f = writeSubscribedTo(sp);
       sp.closeExceptionally(boom);
       failure = failureOf(f);
     } finally {
