@@ -30,6 +30,10 @@ final class SocketBodyStream extends InputStream {
   private final Timer timer;
   private int appliedTimeout;
   private volatile boolean closed;
+
+  /** Whether a read is in progress: a close from another thread then aborts instead of draining. */
+  private volatile boolean reading;
+
   private boolean eof;
 
   /**
@@ -68,6 +72,7 @@ final class SocketBodyStream extends InputStream {
     }
     int timeout = applyTimeout();
     int n;
+    reading = true;
     try {
       n = ex.body().read(b, off, len);
     } catch (SocketTimeoutException e) {
@@ -79,6 +84,8 @@ final class SocketBodyStream extends InputStream {
       throw t;
     } catch (IOException | RuntimeException e) {
       throw ex.ended() && ex.abortCause() != null ? aborted() : ex.failWith(e);
+    } finally {
+      reading = false;
     }
     if (n < 0) {
       eof = true;
@@ -104,6 +111,12 @@ final class SocketBodyStream extends InputStream {
     }
     closed = true;
     if (eof || ex.ended()) {
+      return;
+    }
+    if (reading) {
+      // Another thread is blocked in a read (a cancelled call): draining here would read the
+      // socket beside it. Abort: the reset ends that read, and the connection is not reused.
+      ex.abort(new IOException("the response body of " + uri + " was closed while being read"));
       return;
     }
     try {

@@ -101,6 +101,7 @@ final class SubscriberPush<T> implements Flow.Subscription {
   private boolean push(CompletableFuture<T> readyBody) {
     try {
       while (true) {
+        boolean cancel;
         synchronized (lock) {
           while (demand == 0 && !cancelled) {
             if (readyBody != null && readyBody.isDone()) {
@@ -108,11 +109,14 @@ final class SubscriberPush<T> implements Flow.Subscription {
             }
             lock.wait();
           }
-          if (cancelled) {
-            ex.discard(timer);
-            return true;
+          cancel = cancelled;
+          if (!cancel) {
+            demand--;
           }
-          demand--;
+        }
+        if (cancel) {
+          ex.discard(timer); // socket reads: never under the lock request() and cancel() take
+          return true;
         }
         byte[] scratch = ex.scratch();
         int n = ex.body().read(scratch, 0, scratch.length);
